@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* Port I/O dispatch. Every device has the same handler signature; ports no
+ * device claims read as all-ones (an empty ISA bus) and are counted. */
+#ifndef LOADVM_IO_BUS_H
+#define LOADVM_IO_BUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef void (*pio_handler)(void *dev, uint16_t port, uint8_t *data, uint32_t size,
+			    bool is_write);
+
+struct pio_device {
+	const char *name;
+	uint16_t base;
+	uint16_t len;
+	pio_handler handle;
+	void *dev;
+};
+
+#define IO_BUS_MAX_DEVICES 8
+
+struct io_bus {
+	struct pio_device devices[IO_BUS_MAX_DEVICES];
+	unsigned int nr_devices;
+	uint64_t unhandled_pio;
+	uint64_t unhandled_mmio;
+};
+
+int io_bus_register(struct io_bus *bus, const struct pio_device *device);
+/* data holds size bytes; size is 1, 2 or 4 as KVM reports it. */
+void io_bus_pio(struct io_bus *bus, uint16_t port, uint8_t *data, uint32_t size, bool is_write);
+
+#endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Loading strategies. Each places a file extent (an ELF PT_LOAD, or the
+ * whole initrd) into guest RAM; a new strategy is one more file with one
+ * more table. The initrd needs no operation of its own: it is an extent
+ * whose mem_size equals its file_size.
+ */
+#ifndef LOADVM_LOADER_OPS_H
+#define LOADVM_LOADER_OPS_H
+
+#include "guest_mem.h"
+#include "kernel_image.h"
+
+#include <stdint.h>
+
+struct load_stats {
+	uint64_t bytes_mapped;
+	uint64_t bytes_copied;
+};
+
+struct loader_ops {
+	const char *name;
+	/* Returns 0, or -1 after printing one line naming path. */
+	int (*place_extent)(struct guest_mem *mem, int fd, const char *path,
+			    const struct file_extent *ext, struct load_stats *stats);
+};
+
+extern const struct loader_ops copy_loader;
+extern const struct loader_ops mmap_loader;
+
+/* NULL when no strategy has that name. */
+const struct loader_ops *loader_find(const char *name);
+/* "copy|mmap", for usage text. */
+const char *loader_names(void);
+
+/* pread() len bytes at offset into dst; shared by every strategy. */
+int copy_from_file(void *dst, int fd, const char *path, uint64_t offset, uint64_t len);
+
+#endif

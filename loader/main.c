@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+/*
+ * loadvm: a minimal KVM VMM that boots a PVH ELF kernel and an initrd with
+ * a chosen loading strategy, and reports boot trace points. Read top to
+ * bottom: options, images, RAM, loading, VM, devices, run.
+ */
+#include "devices.h"
+#include "guest_layout.h"
+#include "initrd.h"
+#include "kernel_image.h"
+#include "log.h"
+#include "options.h"
+#include "pvh.h"
+#include "trace_log.h"
+#include "vm.h"
+#include "vmm_run.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+struct machine {
+	struct loadvm_options opts;
+	struct kernel_image kernel;
+	struct initrd initrd;
+	struct guest_mem mem;
+	struct vm vm;
+	struct io_bus bus;
+	struct trace_dev trace;
+	struct serial_dev serial;
+	struct i8042_dev i8042;
+	struct load_stats load;
+	volatile sig_atomic_t stop;
+};
+
+/* "-" is stdout; anything else is created or truncated. */
+static int open_output(const char *path, const char *what)
+{
+	int fd;
+
+	if (!path)
+		return -1;
+	if (strcmp(path, "-") == 0)
+		return STDOUT_FILENO;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		pr_errno("%s: cannot open %s output", path, what);
+	return fd;
+}
+
+static int open_images(struct machine *m)
+{
+	const struct image_limits limits = { m->opts.mem_bytes, BOOT_DATA_END };
+
+	if (strlen(m->opts.cmdline) + 1 > CMDLINE_MAX_SIZE) {
+		pr_err("kernel command line too long: %zu bytes, the slot holds %lu",
+		       strlen(m->opts.cmdline), CMDLINE_MAX_SIZE - 1);
+		return -1;
+	}
+	if (kernel_image_open(&m->kernel, m->opts.kernel, &limits))
+		return -1;
+	if (m->opts.initrd &&
+	    initrd_open(&m->initrd, m->opts.initrd, m->opts.mem_bytes, kernel_image_end(&m->kernel)))
+		return -1;
+	return 0;
+}
+
+static int load_images(struct machine *m)
+{
+	const struct loader_ops *ops = m->opts.loader;
+
+	for (unsigned i = 0; i < m->kernel.nr_segments; i++)
+		if (ops->place_extent(&m->mem, m->kernel.fd, m->kernel.path, &m->kernel.segments[i],
+				      &m->load))
+			return -1;
+	if (m->opts.initrd &&
+	    ops->place_extent(&m->mem, m->initrd.fd, m->initrd.path, &m->initrd.extent, &m->load))
+		return -1;
+	trace_log_point("load_done", TRACE_VALUE_NONE);
+	pr_info("loader %s: %llu bytes mapped, %llu bytes copied", ops->name,
+		(unsigned long long)m->load.bytes_mapped, (unsigned long long)m->load.bytes_copied);
+	return 0;
+}
+
+static int attach_devices(struct machine *m, int serial_fd)
+{
+	m->trace.exit_after = m->opts.exit_after;
+	m->trace.stop = &m->stop;
+	m->serial.out_fd = serial_fd;
+	m->serial.limit = m->opts.serial_limit;
+	m->serial.vm_fd = m->vm.vm_fd;
+	m->i8042.stop = &m->stop;
+	if (trace_dev_register(&m->bus, &m->trace) || serial_dev_register(&m->bus, &m->serial) ||
+	    i8042_dev_register(&m->bus, &m->i8042) || quiet_ports_register(&m->bus))
+		return -1;
+	return 0;
+}
+
+static int boot_guest(struct machine *m, int serial_fd)
+{
+	const struct pvh_boot boot = {
+		.cmdline = m->opts.cmdline,
+		.initrd_gpa = m->initrd.extent.gpa,
+		.initrd_size = m->opts.initrd ? m->initrd.extent.file_size : 0,
+	};
+	int status;
+
+	if (pvh_write_boot_info(&m->mem, &boot) || vm_create(&m->vm, &m->mem) ||
+	    vm_create_vcpu(&m->vm) || vm_setup_pvh_entry(&m->vm, m->kernel.pvh_entry) ||
+	    attach_devices(m, serial_fd))
+		return EXIT_ERROR;
+	trace_log_point("vmm_init_end", TRACE_VALUE_NONE);
+	status = vmm_run(&m->vm, &m->bus, &m->stop);
+	pr_info("unhandled I/O: %llu port accesses, %llu MMIO accesses; serial: %llu bytes "
+		"written, %llu dropped over the limit",
+		(unsigned long long)m->bus.unhandled_pio, (unsigned long long)m->bus.unhandled_mmio,
+		(unsigned long long)m->serial.written, (unsigned long long)m->serial.dropped);
+	vm_destroy(&m->vm);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static struct machine m = { .kernel.fd = -1, .initrd.fd = -1 };
+	int trace_fd, serial_fd, status;
+
+	trace_clock_start();
+	log_set_program("loadvm");
+	signal(SIGPIPE, SIG_IGN); /* a closed trace reader must not kill the VM */
+	status = options_parse(argc, argv, &m.opts);
+	if (status)
+		return status > 0 ? EXIT_OK : EXIT_BAD_INPUT;
+	log_set_verbose(m.opts.verbose);
+	if (vmm_install_stop_handlers(&m.stop, m.opts.timeout_s))
+		return EXIT_ERROR;
+	if (open_images(&m))
+		return EXIT_BAD_INPUT;
+	trace_fd = open_output(m.opts.trace, "trace");
+	serial_fd = open_output(m.opts.serial, "serial");
+	if ((m.opts.trace && trace_fd < 0) || (m.opts.serial && serial_fd < 0))
+		return EXIT_BAD_INPUT;
+	trace_log_open(trace_fd);
+	if (guest_mem_alloc(&m.mem, m.opts.mem_bytes) || load_images(&m))
+		return EXIT_ERROR;
+	if (m.opts.exit_after == EXIT_AFTER_LOAD)
+		return EXIT_OK;
+	status = boot_guest(&m, serial_fd);
+	kernel_image_close(&m.kernel);
+	initrd_close(&m.initrd);
+	guest_mem_free(&m.mem);
+	return status;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The trace stream: JSON Lines, one object per point, written with one
+ * write(2) each so a reader (loadbench) sees whole lines as they happen:
+ *   {"name":"vmm_init_end","value":null,"ns":123456}
+ * ns is CLOCK_MONOTONIC nanoseconds since loadvm's main() began.
+ */
+#ifndef LOADVM_TRACE_LOG_H
+#define LOADVM_TRACE_LOG_H
+
+#include <stdint.h>
+
+#define TRACE_VALUE_NONE (-1)
+
+/* Call first thing in main(): every point is relative to this instant. */
+void trace_clock_start(void);
+uint64_t trace_clock_ns(void);
+
+/* fd < 0: points are kept nowhere (tracing off). */
+void trace_log_open(int fd);
+void trace_log_point(const char *name, int value);
+
+#endif
