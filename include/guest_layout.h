@@ -6,13 +6,14 @@
  *   0x00006000  struct hvm_start_info   (PVH, version 1)
  *   0x00006040  module list (the initrd)
  *   0x00007000  E820-style memory map
- *   0x00009000  MP floating pointer + MP config table
  *   0x00020000  kernel command line
- *   0x0009fc00  EBDA start; [EBDA, 1 MiB) is reserved, as on a PC
+ *   0x0009fc00  EBDA start: MP floating pointer + MP table (Linux scans
+ *               the last KiB below 640 KiB); [EBDA, 1 MiB) is reserved
  *   0x01000000  where Linux and the probe link their PT_LOADs (p_paddr)
  *   top of RAM  initrd, page aligned so the mmap loader can map it
  *
- * Nothing from BOOT_DATA_START to BOOT_DATA_END may hold a kernel segment.
+ * Nothing below BOOT_DATA_END (1 MiB, all of a PC's low memory) may hold a
+ * kernel segment.
  */
 #ifndef KVMLB_GUEST_LAYOUT_H
 #define KVMLB_GUEST_LAYOUT_H
@@ -24,16 +25,15 @@
 #define PVH_MODLIST_ADDR 0x6040UL
 #define PVH_MEMMAP_ADDR 0x7000UL
 #define PVH_MEMMAP_MAX_ENTRIES 16
-#define MPTABLE_ADDR 0x9000UL
-#define MPTABLE_MAX_SIZE 0x1000UL
 #define CMDLINE_ADDR 0x20000UL
 #define CMDLINE_MAX_SIZE 0x1000UL /* includes the terminating NUL */
 
-#define BOOT_DATA_START 0x0UL
-#define BOOT_DATA_END (CMDLINE_ADDR + CMDLINE_MAX_SIZE)
-
 #define EBDA_START 0x9fc00UL
+#define MPTABLE_ADDR EBDA_START
+#define MPTABLE_MAX_SIZE 0x400UL /* to 640 KiB */
 #define HIGH_MEMORY_START 0x100000UL /* 1 MiB */
+
+#define BOOT_DATA_END HIGH_MEMORY_START
 
 /* KVM needs three pages for the TSS and one for the identity map on Intel;
  * they sit just below the 4 GiB boundary, outside guest RAM, as in QEMU. */

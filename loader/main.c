@@ -9,6 +9,7 @@
 #include "initrd.h"
 #include "kernel_image.h"
 #include "log.h"
+#include "mptable.h"
 #include "options.h"
 #include "pvh.h"
 #include "trace_log.h"
@@ -106,9 +107,9 @@ static int boot_guest(struct machine *m, int serial_fd)
 	};
 	int status;
 
-	if (pvh_write_boot_info(&m->mem, &boot) || vm_create(&m->vm, &m->mem) ||
-	    vm_create_vcpu(&m->vm) || vm_setup_pvh_entry(&m->vm, m->kernel.pvh_entry) ||
-	    attach_devices(m, serial_fd))
+	if (pvh_write_boot_info(&m->mem, &boot) || mptable_write(&m->mem, m->opts.vcpus) ||
+	    vm_create(&m->vm, &m->mem) || vm_create_vcpus(&m->vm, m->opts.vcpus) ||
+	    vm_setup_pvh_entry(&m->vm, m->kernel.pvh_entry) || attach_devices(m, serial_fd))
 		return EXIT_ERROR;
 	trace_log_point("vmm_init_end", TRACE_VALUE_NONE);
 	status = vmm_run(&m->vm, &m->bus, &m->stop);
@@ -132,7 +133,7 @@ int main(int argc, char **argv)
 	if (status)
 		return status > 0 ? EXIT_OK : EXIT_BAD_INPUT;
 	log_set_verbose(m.opts.verbose);
-	if (vmm_install_stop_handlers(&m.stop, m.opts.timeout_s))
+	if (vmm_block_stop_signals(m.opts.timeout_s))
 		return EXIT_ERROR;
 	if (open_images(&m))
 		return EXIT_BAD_INPUT;

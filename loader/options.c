@@ -3,6 +3,7 @@
 
 #include "guest_layout.h"
 #include "log.h"
+#include "mptable.h"
 #include "parse.h"
 
 #include <getopt.h>
@@ -20,6 +21,7 @@ static const char usage_text[] =
 	"                         \"" DEFAULT_CMDLINE "\"\n"
 	"  --cmdline-replace STR  use STR instead of the default command line\n"
 	"  --mem MIB              guest RAM in MiB (default 128, at most 3072)\n"
+	"  --vcpus N              virtual CPUs (default 1, at most 32)\n"
 	"  --loader copy|mmap     how images reach guest RAM (default mmap)\n"
 	"  --serial FILE|-|none   COM1 output (default none)\n"
 	"  --serial-limit SIZE    stop writing serial output after SIZE bytes (default 8M)\n"
@@ -35,7 +37,7 @@ static const char usage_text[] =
 	"KVM internal error, failed entry); 4 timeout.\n";
 
 enum {
-	OPT_KERNEL = 256, OPT_INITRD, OPT_CMDLINE, OPT_CMDLINE_REPLACE, OPT_MEM, OPT_LOADER,
+	OPT_KERNEL = 256, OPT_INITRD, OPT_CMDLINE, OPT_CMDLINE_REPLACE, OPT_MEM, OPT_VCPUS, OPT_LOADER,
 	OPT_SERIAL, OPT_SERIAL_LIMIT, OPT_TRACE, OPT_EXIT_AFTER, OPT_TIMEOUT, OPT_VERBOSE,
 	OPT_HELP, OPT_VERSION,
 };
@@ -46,6 +48,7 @@ static const struct option long_options[] = {
 	{ "cmdline", required_argument, NULL, OPT_CMDLINE },
 	{ "cmdline-replace", required_argument, NULL, OPT_CMDLINE_REPLACE },
 	{ "mem", required_argument, NULL, OPT_MEM },
+	{ "vcpus", required_argument, NULL, OPT_VCPUS },
 	{ "loader", required_argument, NULL, OPT_LOADER },
 	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ "serial-limit", required_argument, NULL, OPT_SERIAL_LIMIT },
@@ -74,11 +77,21 @@ static int parse_mem(const char *text, uint64_t *bytes)
 	if (!parse_u64(text, 2, UINT64_MAX, &mib))
 		return usage_error("mem", text, "expected a whole number of MiB, at least 2");
 	if (mib > host_mib) {
-		pr_err("--mem '%s': more than this host can give a guest (%llu MiB)", text,
-		       (unsigned long long)host_mib);
+		pr_err("--mem '%s': above the limit of %llu MiB (loadvm's RAM below the 32-bit "
+		       "MMIO gap, and this host's memory)", text, (unsigned long long)host_mib);
 		return -1;
 	}
 	*bytes = mib << 20;
+	return 0;
+}
+
+static int parse_vcpus(const char *text, unsigned int *vcpus)
+{
+	uint64_t n;
+
+	if (!parse_u64(text, 1, MPTABLE_MAX_VCPUS, &n))
+		return usage_error("vcpus", text, "expected a whole number from 1 to 32");
+	*vcpus = (unsigned int)n;
 	return 0;
 }
 
@@ -116,6 +129,7 @@ static void set_defaults(struct loadvm_options *opts)
 	memset(opts, 0, sizeof(*opts));
 	snprintf(opts->cmdline, sizeof(opts->cmdline), "%s", DEFAULT_CMDLINE);
 	opts->mem_bytes = (uint64_t)DEFAULT_MEM_MIB << 20;
+	opts->vcpus = 1;
 	opts->loader = &mmap_loader;
 	opts->serial_limit = DEFAULT_SERIAL_LIMIT;
 }
@@ -128,6 +142,7 @@ static int apply_option(struct loadvm_options *opts, int opt, const char *arg)
 	case OPT_CMDLINE: return append_cmdline(opts, arg, 0);
 	case OPT_CMDLINE_REPLACE: return append_cmdline(opts, arg, 1);
 	case OPT_MEM: return parse_mem(arg, &opts->mem_bytes);
+	case OPT_VCPUS: return parse_vcpus(arg, &opts->vcpus);
 	case OPT_LOADER:
 		opts->loader = loader_find(arg);
 		return opts->loader ? 0 : usage_error("loader", arg, "expected copy or mmap");

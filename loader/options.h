@@ -31,6 +31,7 @@ struct loadvm_options {
 	const char *initrd;
 	char cmdline[8192]; /* assembled; the guest slot limit is checked later */
 	uint64_t mem_bytes;
+	unsigned int vcpus;
 	const struct loader_ops *loader;
 	const char *serial; /* NULL: none, "-": stdout, else a file */
 	const char *trace;  /* NULL: none, "-": stdout, else a file */

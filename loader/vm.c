@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "vm.h"
 
+#include "cpu_setup.h"
 #include "guest_layout.h"
 #include "log.h"
 
@@ -14,7 +15,6 @@
 
 #define KVM_DEVICE "/dev/kvm"
 #define KVM_EXPECTED_API 12
-#define MAX_CPUID_ENTRIES 128
 
 static int open_kvm(void)
 {
@@ -54,7 +54,7 @@ int vm_create(struct vm *vm, struct guest_mem *mem)
 	uint64_t identity_map = KVM_IDENTITY_MAP_ADDR;
 
 	memset(vm, 0, sizeof(*vm));
-	vm->vm_fd = vm->vcpu.fd = -1;
+	vm->vm_fd = -1;
 	vm->mem = mem;
 	vm->kvm_fd = open_kvm();
 	if (vm->kvm_fd < 0)
@@ -80,40 +80,16 @@ int vm_create(struct vm *vm, struct guest_mem *mem)
 	return 0;
 }
 
-static int set_supported_cpuid(struct vm *vm)
+static int create_vcpu(struct vm *vm, unsigned int index, int run_size)
 {
-	size_t bytes = sizeof(struct kvm_cpuid2) + MAX_CPUID_ENTRIES * sizeof(struct kvm_cpuid_entry2);
-	struct kvm_cpuid2 *cpuid = calloc(1, bytes);
-	int ret;
+	struct vcpu *vcpu = &vm->vcpus[index];
 
-	if (!cpuid) {
-		pr_err("out of memory");
-		return -1;
-	}
-	cpuid->nent = MAX_CPUID_ENTRIES;
-	ret = vm_ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, (uintptr_t)cpuid,
-		       "KVM_GET_SUPPORTED_CPUID");
-	if (!ret)
-		ret = vm_ioctl(vm->vcpu.fd, KVM_SET_CPUID2, (uintptr_t)cpuid, "KVM_SET_CPUID2");
-	free(cpuid);
-	return ret;
-}
-
-int vm_create_vcpu(struct vm *vm)
-{
-	struct vcpu *vcpu = &vm->vcpu;
-	int run_size;
-
-	vcpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
+	vcpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)index);
 	if (vcpu->fd < 0) {
-		pr_errno("KVM_CREATE_VCPU");
+		pr_errno("KVM_CREATE_VCPU %u", index);
 		return -1;
 	}
-	run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (run_size < (int)sizeof(struct kvm_run)) {
-		pr_errno("KVM_GET_VCPU_MMAP_SIZE");
-		return -1;
-	}
+	vm->nr_vcpus = index + 1;
 	vcpu->run_size = (size_t)run_size;
 	vcpu->run = mmap(NULL, vcpu->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu->fd, 0);
 	if (vcpu->run == MAP_FAILED) {
@@ -121,7 +97,26 @@ int vm_create_vcpu(struct vm *vm)
 		pr_errno("mmap kvm_run");
 		return -1;
 	}
-	return set_supported_cpuid(vm);
+	return cpu_setup(vm->kvm_fd, vcpu->fd, index, vm->nr_vcpus_wanted);
+}
+
+int vm_create_vcpus(struct vm *vm, unsigned int nr)
+{
+	int run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+
+	if (run_size < (int)sizeof(struct kvm_run)) {
+		pr_errno("KVM_GET_VCPU_MMAP_SIZE");
+		return -1;
+	}
+	if (nr == 0 || nr > VM_MAX_VCPUS) {
+		pr_err("--vcpus %u: between 1 and %d", nr, VM_MAX_VCPUS);
+		return -1;
+	}
+	vm->nr_vcpus_wanted = nr;
+	for (unsigned i = 0; i < nr; i++)
+		if (create_vcpu(vm, i, run_size))
+			return -1;
+	return 0;
 }
 
 /* Flat 4 GiB segments: the PVH entry state, and what the GDT holds so a
@@ -161,7 +156,7 @@ int vm_setup_pvh_entry(struct vm *vm, uint32_t entry)
 	struct kvm_regs regs = { .rip = entry, .rbx = PVH_START_INFO_ADDR, .rflags = 0x2 };
 
 	if (write_boot_gdt(vm) ||
-	    vm_ioctl(vm->vcpu.fd, KVM_GET_SREGS, (uintptr_t)&sregs, "KVM_GET_SREGS"))
+	    vm_ioctl(vm->vcpus[0].fd, KVM_GET_SREGS, (uintptr_t)&sregs, "KVM_GET_SREGS"))
 		return -1;
 	sregs.cs = flat_segment(SEL_CODE, 0xb);
 	sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = flat_segment(SEL_DATA, 0x3);
@@ -170,22 +165,28 @@ int vm_setup_pvh_entry(struct vm *vm, uint32_t entry)
 	sregs.cr0 = 0x11; /* PE | ET */
 	sregs.cr4 = 0;
 	sregs.efer = 0;
-	if (vm_ioctl(vm->vcpu.fd, KVM_SET_SREGS, (uintptr_t)&sregs, "KVM_SET_SREGS") ||
-	    vm_ioctl(vm->vcpu.fd, KVM_SET_REGS, (uintptr_t)&regs, "KVM_SET_REGS"))
+	if (vm_ioctl(vm->vcpus[0].fd, KVM_SET_SREGS, (uintptr_t)&sregs, "KVM_SET_SREGS") ||
+	    vm_ioctl(vm->vcpus[0].fd, KVM_SET_REGS, (uintptr_t)&regs, "KVM_SET_REGS"))
 		return -1;
 	return 0;
 }
 
 void vm_destroy(struct vm *vm)
 {
-	if (vm->vcpu.run)
-		munmap(vm->vcpu.run, vm->vcpu.run_size);
-	if (vm->vcpu.fd >= 0)
-		close(vm->vcpu.fd);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+
+		if (vcpu->run)
+			munmap(vcpu->run, vcpu->run_size);
+		if (vcpu->fd >= 0)
+			close(vcpu->fd);
+		vcpu->run = NULL;
+		vcpu->fd = -1;
+	}
+	vm->nr_vcpus = 0;
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
-	vm->vcpu.run = NULL;
-	vm->vcpu.fd = vm->vm_fd = vm->kvm_fd = -1;
+	vm->vm_fd = vm->kvm_fd = -1;
 }

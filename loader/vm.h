@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The KVM virtual machine: /dev/kvm, the VM fd, its RAM slot and vCPU. */
+/* The KVM virtual machine: /dev/kvm, the VM fd, its RAM slot and vCPUs. */
 #ifndef LOADVM_VM_H
 #define LOADVM_VM_H
 
@@ -14,18 +14,23 @@ struct vcpu {
 	size_t run_size;
 };
 
+#define VM_MAX_VCPUS 32
+
 struct vm {
 	int kvm_fd;
 	int vm_fd;
 	struct guest_mem *mem;
-	struct vcpu vcpu;
+	unsigned int nr_vcpus;        /* created so far */
+	unsigned int nr_vcpus_wanted; /* what the guest is told it has */
+	struct vcpu vcpus[VM_MAX_VCPUS];
 };
 
 /* Opens /dev/kvm, creates the VM with in-kernel IRQ chip and PIT, and
  * registers mem as slot 0. Returns -1 after one line of explanation. */
 int vm_create(struct vm *vm, struct guest_mem *mem);
-/* Creates vCPU 0 with the host-supported CPUID and maps its kvm_run. */
-int vm_create_vcpu(struct vm *vm);
+/* Creates nr vCPUs (CPUID, boot MSRs, LAPIC set up) and maps their
+ * kvm_run areas. vCPU 0 boots; the others wait for the guest's SIPI. */
+int vm_create_vcpus(struct vm *vm, unsigned int nr);
 /* Puts vCPU 0 in the PVH entry state: 32-bit flat protected mode, paging
  * off, EBX = start_info, EIP = entry. */
 int vm_setup_pvh_entry(struct vm *vm, uint32_t entry);

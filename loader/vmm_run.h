@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The vCPU run loop: KVM_RUN, dispatch the exit, repeat until a stop. */
+/*
+ * Running the vCPUs: one thread each, KVM_RUN and exit dispatch in a loop.
+ * The main thread waits for a stop: a device's request (guest reset,
+ * --exit-after point), a crash, SIGTERM/SIGINT, or the --timeout alarm.
+ */
 #ifndef LOADVM_VMM_RUN_H
 #define LOADVM_VMM_RUN_H
 
@@ -7,11 +11,12 @@
 #include "vm.h"
 #include "vmm_stop.h"
 
-/* Installs SIGTERM/SIGINT/SIGALRM handlers that stop the loop; a timeout
- * (seconds, 0 for none) is armed from now. */
-int vmm_install_stop_handlers(volatile sig_atomic_t *stop, double timeout_s);
+/* Call first in main(): blocks SIGTERM, SIGINT and SIGALRM (they are read
+ * through a signalfd while the VM runs) and arms the timeout (seconds, 0
+ * for none) from this instant. */
+int vmm_block_stop_signals(double timeout_s);
 
-/* Runs vCPU 0; returns the process exit status (options.h). */
+/* Runs every vCPU until a stop; returns the process exit status. */
 int vmm_run(struct vm *vm, struct io_bus *bus, volatile sig_atomic_t *stop);
 
 #endif

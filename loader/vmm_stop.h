@@ -12,6 +12,7 @@ enum stop_reason {
 	STOP_EXIT_POINT,  /* --exit-after reached */
 	STOP_SIGNAL,      /* SIGTERM or SIGINT */
 	STOP_TIMEOUT,     /* --timeout expired */
+	STOP_VCPU_DONE,   /* a vCPU thread ended (crash, error, or one of the above) */
 };
 
 enum exit_after {
