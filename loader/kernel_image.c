@@ -4,6 +4,7 @@
 
 #include "guest_layout.h"
 #include "log.h"
+#include "pvh_abi.h"
 
 #include <fcntl.h>
 #include <gelf.h>
@@ -11,8 +12,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define XEN_ELFNOTE_PHYS32_ENTRY 18
 
 static int bad(const char *path, const char *problem)
 {

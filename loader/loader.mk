@@ -4,7 +4,7 @@ LOADVM_SRCS := $(wildcard loader/*.c) common/log.c common/parse.c
 LOADVM_LIB_SRCS := $(filter-out loader/main.c,$(LOADVM_SRCS))
 LOADVM_OBJS := $(LOADVM_SRCS:%.c=$(BUILD)/obj/%.o)
 LOADVM_LIB_OBJS := $(LOADVM_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
-LOADVM_LIBS := -lelf -lm -lpthread
+LOADVM_LIBS := -lelf -lz -llzma -llz4 -lzstd -lm -lpthread
 
 all: $(BUILD)/loadvm
 

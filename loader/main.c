@@ -7,6 +7,7 @@
 #include "devices.h"
 #include "guest_layout.h"
 #include "initrd.h"
+#include "kernel_cache.h"
 #include "kernel_image.h"
 #include "log.h"
 #include "mptable.h"
@@ -23,6 +24,7 @@
 
 struct machine {
 	struct loadvm_options opts;
+	char kernel_elf[4352]; /* the ELF to load: --kernel, or its unpacked copy */
 	struct kernel_image kernel;
 	struct initrd initrd;
 	struct guest_mem mem;
@@ -59,7 +61,8 @@ static int open_images(struct machine *m)
 		       strlen(m->opts.cmdline), CMDLINE_MAX_SIZE - 1);
 		return -1;
 	}
-	if (kernel_image_open(&m->kernel, m->opts.kernel, &limits))
+	if (kernel_cache_resolve(m->opts.kernel, m->kernel_elf, sizeof(m->kernel_elf)) < 0 ||
+	    kernel_image_open(&m->kernel, m->kernel_elf, &limits))
 		return -1;
 	if (m->opts.initrd &&
 	    initrd_open(&m->initrd, m->opts.initrd, m->opts.mem_bytes, kernel_image_end(&m->kernel)))

@@ -1,42 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* The PVH boot ABI (Xen's "HVM direct boot"), start_info version 1. */
+/* Writing the PVH boot data (pvh_abi.h) into guest RAM. */
 #ifndef LOADVM_PVH_H
 #define LOADVM_PVH_H
 
 #include "guest_mem.h"
+#include "pvh_abi.h"
 
 #include <stdint.h>
-
-#define PVH_START_MAGIC 0x336ec578u
-#define E820_RAM 1u
-#define E820_RESERVED 2u
-
-struct hvm_start_info {
-	uint32_t magic;
-	uint32_t version;
-	uint32_t flags;
-	uint32_t nr_modules;
-	uint64_t modlist_paddr;
-	uint64_t cmdline_paddr;
-	uint64_t rsdp_paddr;
-	uint64_t memmap_paddr;
-	uint32_t memmap_entries;
-	uint32_t reserved;
-} __attribute__((packed));
-
-struct hvm_modlist_entry {
-	uint64_t paddr;
-	uint64_t size;
-	uint64_t cmdline_paddr;
-	uint64_t reserved;
-} __attribute__((packed));
-
-struct hvm_memmap_table_entry {
-	uint64_t addr;
-	uint64_t size;
-	uint32_t type;
-	uint32_t reserved;
-} __attribute__((packed));
 
 struct pvh_boot {
 	const char *cmdline;
