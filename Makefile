@@ -39,3 +39,20 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# Static analysis: cppcheck and clang-tidy on the host C code, shellcheck on
+# every script. Guest code (bench/probe) is checked by its -Werror build.
+LINT_C_SRCS := $(wildcard loader/*.c common/*.c harness/*.c tests/*/*.c bench/*.c bench/guest/*.c) \
+	bench/probe/probe-gen.c bench/probe/probe-sum.c
+LINT_SH := $(shell git ls-files '*.sh' .ci/run 2>/dev/null)
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr --suppress=missingIncludeSystem -D__x86_64__ -D_GNU_SOURCE \
+		-Iinclude -Icommon -Iloader $(LINT_C_SRCS)
+	clang-tidy --quiet $(LINT_C_SRCS) -- -std=c11 -D_GNU_SOURCE -Iinclude -Icommon \
+		-Iloader -Ibench/probe -DKVMLB_VERSION='"lint"' -DKVMLB_GIT_REV='"lint"' 2>/dev/null
+	shellcheck $(LINT_SH)
+
+check-format:
+	clang-format --dry-run --Werror $(LINT_C_SRCS) $(wildcard include/*.h loader/*.h common/*.h)

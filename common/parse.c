@@ -35,9 +35,21 @@ bool parse_size(const char *text, uint64_t *out)
 	if (errno)
 		return false;
 	switch (*end) {
-	case 'K': case 'k': shift = 10; end++; break;
-	case 'M': case 'm': shift = 20; end++; break;
-	case 'G': case 'g': shift = 30; end++; break;
+	case 'K':
+	case 'k':
+		shift = 10;
+		end++;
+		break;
+	case 'M':
+	case 'm':
+		shift = 20;
+		end++;
+		break;
+	case 'G':
+	case 'g':
+		shift = 30;
+		end++;
+		break;
 	default: break;
 	}
 	if (*end || (shift && value > (UINT64_MAX >> shift)))

@@ -28,7 +28,8 @@ int bzimage_payload(const uint8_t *file, size_t size, const char *path, const ui
 		    size_t *payload_len)
 {
 	unsigned setup_sects = file[SETUP_SECTS_OFFSET] ? file[SETUP_SECTS_OFFSET] : 4;
-	uint16_t version = (uint16_t)(file[HEADER_VERSION_OFFSET] | file[HEADER_VERSION_OFFSET + 1] << 8);
+	uint16_t version =
+		(uint16_t)(file[HEADER_VERSION_OFFSET] | file[HEADER_VERSION_OFFSET + 1] << 8);
 	uint64_t start = (uint64_t)(setup_sects + 1) * SECTOR + le32(file + PAYLOAD_OFFSET_OFFSET);
 	uint64_t len = le32(file + PAYLOAD_LENGTH_OFFSET);
 

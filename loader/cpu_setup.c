@@ -11,7 +11,7 @@
 #define MAX_CPUID_ENTRIES 128
 
 #define CPUID_HYPERVISOR (1u << 31) /* leaf 1 ECX */
-#define CPUID_HTT (1u << 28)        /* leaf 1 EDX */
+#define CPUID_HTT (1u << 28)	    /* leaf 1 EDX */
 
 #define MSR_IA32_TSC 0x10
 #define MSR_IA32_SYSENTER_CS 0x174
@@ -52,8 +52,7 @@ static void fixup_entry(struct kvm_cpuid_entry2 *e, unsigned index, unsigned nr_
 	case 0x1f:
 		e->edx = index; /* x2APIC id */
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -65,7 +64,8 @@ void cpuid_fixup(struct kvm_cpuid2 *cpuid, unsigned int index, unsigned int nr_v
 
 static int set_cpuid(int kvm_fd, int vcpu_fd, unsigned index, unsigned nr_vcpus)
 {
-	size_t bytes = sizeof(struct kvm_cpuid2) + MAX_CPUID_ENTRIES * sizeof(struct kvm_cpuid_entry2);
+	size_t bytes =
+		sizeof(struct kvm_cpuid2) + MAX_CPUID_ENTRIES * sizeof(struct kvm_cpuid_entry2);
 	struct kvm_cpuid2 *cpuid = calloc(1, bytes);
 	int ret = -1;
 
@@ -89,10 +89,14 @@ static int set_cpuid(int kvm_fd, int vcpu_fd, unsigned index, unsigned nr_vcpus)
 static int set_boot_msrs(int vcpu_fd)
 {
 	static const struct kvm_msr_entry boot_msrs[] = {
-		{ .index = MSR_IA32_SYSENTER_CS }, { .index = MSR_IA32_SYSENTER_ESP },
-		{ .index = MSR_IA32_SYSENTER_EIP }, { .index = MSR_STAR },
-		{ .index = MSR_CSTAR },	{ .index = MSR_KERNEL_GS_BASE },
-		{ .index = MSR_SYSCALL_MASK }, { .index = MSR_LSTAR },
+		{ .index = MSR_IA32_SYSENTER_CS },
+		{ .index = MSR_IA32_SYSENTER_ESP },
+		{ .index = MSR_IA32_SYSENTER_EIP },
+		{ .index = MSR_STAR },
+		{ .index = MSR_CSTAR },
+		{ .index = MSR_KERNEL_GS_BASE },
+		{ .index = MSR_SYSCALL_MASK },
+		{ .index = MSR_LSTAR },
 		{ .index = MSR_IA32_TSC },
 		{ .index = MSR_IA32_MISC_ENABLE, .data = MISC_ENABLE_FAST_STRING },
 		{ .index = MSR_MTRR_DEF_TYPE, .data = MTRR_ENABLE_WRITEBACK },

@@ -46,8 +46,8 @@ static long long decode_gzip(const uint8_t *in, size_t len, uint8_t *out, size_t
 	return ret == Z_STREAM_END ? (long long)zs.total_out : -1;
 }
 
-static long long decode_lzma_stream(lzma_stream *strm, const uint8_t *in, size_t len,
-				    uint8_t *out, size_t cap)
+static long long decode_lzma_stream(lzma_stream *strm, const uint8_t *in, size_t len, uint8_t *out,
+				    size_t cap)
 {
 	lzma_ret ret;
 
@@ -155,7 +155,8 @@ int payload_decompress(const uint8_t *payload, size_t len, const char *path, uin
 
 	if (!codec || !codec->decode) {
 		pr_err("%s: bzImage payload compressed with %s, which loadvm cannot unpack "
-		       "(gzip, xz, lzma, lz4, zstd)", path, codec ? codec->name : "an unknown format");
+		       "(gzip, xz, lzma, lz4, zstd)",
+		       path, codec ? codec->name : "an unknown format");
 		return -1;
 	}
 	if (expected == 0 || expected > MAX_KERNEL_BYTES) {

@@ -6,8 +6,7 @@
 
 #include <stdio.h>
 
-static void trace_dev_pio(void *opaque, uint16_t port, uint8_t *data, uint32_t size,
-			  bool is_write)
+static void trace_dev_pio(void *opaque, uint16_t port, uint8_t *data, uint32_t size, bool is_write)
 {
 	struct trace_dev *dev = opaque;
 	unsigned int value = data[0];

@@ -8,8 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int placement(struct initrd *initrd, uint64_t size, uint64_t ram_bytes,
-		     uint64_t lowest_free)
+static int placement(struct initrd *initrd, uint64_t size, uint64_t ram_bytes, uint64_t lowest_free)
 {
 	uint64_t gpa;
 

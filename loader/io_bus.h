@@ -7,8 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-typedef void (*pio_handler)(void *dev, uint16_t port, uint8_t *data, uint32_t size,
-			    bool is_write);
+typedef void (*pio_handler)(void *dev, uint16_t port, uint8_t *data, uint32_t size, bool is_write);
 
 struct pio_device {
 	const char *name;

@@ -41,12 +41,17 @@ static int check_header(Elf *elf, const char *path)
 }
 
 /* Looks through one PT_NOTE for the Xen PVH entry note. */
-static int find_pvh_note(Elf *elf, const GElf_Phdr *phdr, uint32_t *entry)
+static int find_pvh_note(Elf *elf, const GElf_Phdr *phdr, uint64_t file_bytes, uint32_t *entry)
 {
-	Elf_Data *data = elf_getdata_rawchunk(elf, phdr->p_offset, phdr->p_filesz, ELF_T_NHDR);
 	size_t offset = 0, name_off, desc_off;
+	Elf_Data *data;
 	GElf_Nhdr note;
 
+	/* A note past EOF is no note; the bound also keeps the casts exact. */
+	if (beyond(phdr->p_offset, phdr->p_filesz, file_bytes))
+		return 0;
+	data = elf_getdata_rawchunk(elf, (int64_t)phdr->p_offset, (size_t)phdr->p_filesz,
+				    ELF_T_NHDR);
 	if (!data)
 		return 0;
 	while ((offset = gelf_getnote(data, offset, &note, &name_off, &desc_off)) > 0) {
@@ -130,12 +135,14 @@ static int walk_program_headers(Elf *elf, struct kernel_image *image,
 		if (phdr.p_type == PT_LOAD && add_segment(image, &phdr, limits))
 			return -1;
 		if (phdr.p_type == PT_NOTE && !have_entry)
-			have_entry = find_pvh_note(elf, &phdr, &image->pvh_entry);
+			have_entry =
+				find_pvh_note(elf, &phdr, image->file_bytes, &image->pvh_entry);
 	}
 	if (image->nr_segments == 0)
 		return bad(image->path, "no PT_LOAD segment");
 	if (!have_entry)
-		return bad(image->path, "no PVH entry note (ELF note \"Xen\", type 18): not a PVH kernel");
+		return bad(image->path,
+			   "no PVH entry note (ELF note \"Xen\", type 18): not a PVH kernel");
 	if (check_overlaps(image))
 		return -1;
 	if (!entry_in_segment(image))

@@ -20,8 +20,7 @@ static struct byte_range range_at(const struct file_extent *ext, uint64_t gpa, u
 	return r;
 }
 
-void load_plan_compute(const struct file_extent *ext, uint64_t page_size,
-		       struct load_plan *plan)
+void load_plan_compute(const struct file_extent *ext, uint64_t page_size, struct load_plan *plan)
 {
 	uint64_t file_end = ext->gpa + ext->file_size;
 	uint64_t map_start = align_up(ext->gpa, page_size);

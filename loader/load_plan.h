@@ -27,7 +27,6 @@ struct load_plan {
 	uint64_t zero_len; /* bytes past file_size, left to zeroed RAM */
 };
 
-void load_plan_compute(const struct file_extent *ext, uint64_t page_size,
-		       struct load_plan *plan);
+void load_plan_compute(const struct file_extent *ext, uint64_t page_size, struct load_plan *plan);
 
 #endif

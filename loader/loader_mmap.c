@@ -15,8 +15,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static int copy_range(struct guest_mem *mem, int fd, const char *path,
-		      const struct byte_range *r, struct load_stats *stats)
+static int copy_range(struct guest_mem *mem, int fd, const char *path, const struct byte_range *r,
+		      struct load_stats *stats)
 {
 	if (r->len == 0)
 		return 0;
@@ -26,8 +26,8 @@ static int copy_range(struct guest_mem *mem, int fd, const char *path,
 	return 0;
 }
 
-static int map_range(struct guest_mem *mem, int fd, const char *path,
-		     const struct byte_range *r, struct load_stats *stats)
+static int map_range(struct guest_mem *mem, int fd, const char *path, const struct byte_range *r,
+		     struct load_stats *stats)
 {
 	void *want = mem->host + r->gpa;
 

@@ -64,8 +64,8 @@ static int open_images(struct machine *m)
 	if (kernel_cache_resolve(m->opts.kernel, m->kernel_elf, sizeof(m->kernel_elf)) < 0 ||
 	    kernel_image_open(&m->kernel, m->kernel_elf, &limits))
 		return -1;
-	if (m->opts.initrd &&
-	    initrd_open(&m->initrd, m->opts.initrd, m->opts.mem_bytes, kernel_image_end(&m->kernel)))
+	if (m->opts.initrd && initrd_open(&m->initrd, m->opts.initrd, m->opts.mem_bytes,
+					  kernel_image_end(&m->kernel)))
 		return -1;
 	return 0;
 }

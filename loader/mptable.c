@@ -104,9 +104,14 @@ static uint8_t *put(uint8_t *at, const void *entry, size_t len)
 static uint8_t *put_cpus(uint8_t *at, unsigned int nr_vcpus)
 {
 	for (unsigned i = 0; i < nr_vcpus; i++) {
-		struct mpc_cpu cpu = { MP_PROCESSOR, (uint8_t)i, APIC_VERSION,
-				       (uint8_t)(CPU_ENABLED | (i == 0 ? CPU_BOOTPROCESSOR : 0)),
-				       CPU_SIGNATURE_FAMILY6, CPU_FEATURE_FPU_APIC, { 0, 0 } };
+		struct mpc_cpu cpu = {
+			.type = MP_PROCESSOR,
+			.apicid = (uint8_t)i,
+			.apicver = APIC_VERSION,
+			.cpuflag = (uint8_t)(CPU_ENABLED | (i == 0 ? CPU_BOOTPROCESSOR : 0)),
+			.cpufeature = CPU_SIGNATURE_FAMILY6,
+			.featureflag = CPU_FEATURE_FPU_APIC,
+		};
 
 		at = put(at, &cpu, sizeof(cpu));
 	}
@@ -132,8 +137,13 @@ size_t mptable_build(uint8_t *buf, size_t size, uint32_t gpa, unsigned int nr_vc
 {
 	size_t total = mptable_size(nr_vcpus);
 	struct mpf_intel mpf = { "_MP_", gpa + (uint32_t)sizeof(mpf), 1, MP_SPEC_REV, 0, { 0 } };
-	struct mpc_table table = { "PCMP", 0, MP_SPEC_REV, 0, "KVMLB   ", "LOADVM      ",
-				   0, 0, 0, (uint32_t)LAPIC_BASE, 0 };
+	struct mpc_table table = {
+		.signature = "PCMP",
+		.spec = MP_SPEC_REV,
+		.oem = "KVMLB   ",
+		.productid = "LOADVM      ",
+		.lapic = (uint32_t)LAPIC_BASE,
+	};
 	struct mpc_bus isa = { MP_BUS, 0, "ISA   " };
 	uint8_t ioapic_id = (uint8_t)nr_vcpus; /* after the CPUs' APIC ids */
 	struct mpc_ioapic ioapic = { MP_IOAPIC, ioapic_id, IOAPIC_VERSION, 1,

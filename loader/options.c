@@ -37,9 +37,21 @@ static const char usage_text[] =
 	"KVM internal error, failed entry); 4 timeout.\n";
 
 enum {
-	OPT_KERNEL = 256, OPT_INITRD, OPT_CMDLINE, OPT_CMDLINE_REPLACE, OPT_MEM, OPT_VCPUS, OPT_LOADER,
-	OPT_SERIAL, OPT_SERIAL_LIMIT, OPT_TRACE, OPT_EXIT_AFTER, OPT_TIMEOUT, OPT_VERBOSE,
-	OPT_HELP, OPT_VERSION,
+	OPT_KERNEL = 256,
+	OPT_INITRD,
+	OPT_CMDLINE,
+	OPT_CMDLINE_REPLACE,
+	OPT_MEM,
+	OPT_VCPUS,
+	OPT_LOADER,
+	OPT_SERIAL,
+	OPT_SERIAL_LIMIT,
+	OPT_TRACE,
+	OPT_EXIT_AFTER,
+	OPT_TIMEOUT,
+	OPT_VERBOSE,
+	OPT_HELP,
+	OPT_VERSION,
 };
 
 static const struct option long_options[] = {
@@ -78,7 +90,8 @@ static int parse_mem(const char *text, uint64_t *bytes)
 		return usage_error("mem", text, "expected a whole number of MiB, at least 2");
 	if (mib > host_mib) {
 		pr_err("--mem '%s': above the limit of %llu MiB (loadvm's RAM below the 32-bit "
-		       "MMIO gap, and this host's memory)", text, (unsigned long long)host_mib);
+		       "MMIO gap, and this host's memory)",
+		       text, (unsigned long long)host_mib);
 		return -1;
 	}
 	*bytes = mib << 20;
@@ -149,12 +162,14 @@ static int apply_option(struct loadvm_options *opts, int opt, const char *arg)
 	case OPT_SERIAL: opts->serial = strcmp(arg, "none") == 0 ? NULL : arg; return 0;
 	case OPT_SERIAL_LIMIT:
 		return parse_size(arg, &opts->serial_limit)
-			       ? 0 : usage_error("serial-limit", arg, "expected a size like 4M");
+			       ? 0
+			       : usage_error("serial-limit", arg, "expected a size like 4M");
 	case OPT_TRACE: opts->trace = arg; return 0;
 	case OPT_EXIT_AFTER: return parse_exit_after(arg, &opts->exit_after);
 	case OPT_TIMEOUT:
 		return parse_seconds(arg, &opts->timeout_s)
-			       ? 0 : usage_error("timeout", arg, "expected seconds > 0");
+			       ? 0
+			       : usage_error("timeout", arg, "expected seconds > 0");
 	case OPT_VERBOSE: opts->verbose = true; return 0;
 	default: pr_err("unknown option (see --help)"); return -1;
 	}
@@ -176,7 +191,8 @@ int options_parse(int argc, char **argv, struct loadvm_options *opts)
 			return 1;
 		}
 		if (opt == '?') {
-			pr_err("unknown option or missing value: '%s' (see --help)", argv[optind - 1]);
+			pr_err("unknown option or missing value: '%s' (see --help)",
+			       argv[optind - 1]);
 			return -1;
 		}
 		if (apply_option(opts, opt, optarg))

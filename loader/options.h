@@ -11,8 +11,8 @@
 
 /* Firecracker's default line plus a console and quiet boot; reboot=k makes
  * the guest reset through the i8042, which loadvm turns into a clean exit. */
-#define DEFAULT_CMDLINE                                                                  \
-	"console=ttyS0 reboot=k panic=-1 pci=off nomodule i8042.noaux i8042.nomux "      \
+#define DEFAULT_CMDLINE                                                             \
+	"console=ttyS0 reboot=k panic=-1 pci=off nomodule i8042.noaux i8042.nomux " \
 	"i8042.dumbkbd quiet"
 
 #define DEFAULT_MEM_MIB 128
@@ -20,8 +20,8 @@
 
 enum exit_status {
 	EXIT_OK = 0,
-	EXIT_ERROR = 1,      /* host-side failure */
-	EXIT_BAD_INPUT = 2,  /* usage, options or images */
+	EXIT_ERROR = 1,	    /* host-side failure */
+	EXIT_BAD_INPUT = 2, /* usage, options or images */
 	EXIT_GUEST_CRASH = 3,
 	EXIT_TIMEOUT = 4,
 };

@@ -23,11 +23,13 @@ static int open_kvm(void)
 	if (fd >= 0)
 		return fd;
 	if (errno == ENOENT)
-		pr_err(KVM_DEVICE " is missing: load the kvm module (kvm_intel or kvm_amd) "
-		       "or run inside the nested rig (bench/rig/run.sh)");
+		pr_err("%s is missing: load the kvm module (kvm_intel or kvm_amd) or run "
+		       "inside the nested rig (bench/rig/run.sh)",
+		       KVM_DEVICE);
 	else if (errno == EACCES || errno == EPERM)
-		pr_err(KVM_DEVICE ": permission denied: add this user to the kvm group "
-		       "(usermod -aG kvm $USER, then log in again)");
+		pr_err("%s: permission denied: add this user to the kvm group "
+		       "(usermod -aG kvm $USER, then log in again)",
+		       KVM_DEVICE);
 	else
 		pr_errno(KVM_DEVICE);
 	return -1;
@@ -60,7 +62,7 @@ int vm_create(struct vm *vm, struct guest_mem *mem)
 	if (vm->kvm_fd < 0)
 		return -1;
 	if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_EXPECTED_API) {
-		pr_err(KVM_DEVICE ": unexpected KVM API version");
+		pr_err("%s: unexpected KVM API version", KVM_DEVICE);
 		return -1;
 	}
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
@@ -130,8 +132,16 @@ int vm_create_vcpus(struct vm *vm, unsigned int nr)
 static struct kvm_segment flat_segment(uint16_t selector, uint8_t type)
 {
 	struct kvm_segment seg = {
-		.base = 0, .limit = 0xffffffff, .selector = selector, .type = type,
-		.present = 1, .dpl = 0, .db = 1, .s = 1, .l = 0, .g = 1,
+		.base = 0,
+		.limit = 0xffffffff,
+		.selector = selector,
+		.type = type,
+		.present = 1,
+		.dpl = 0,
+		.db = 1,
+		.s = 1,
+		.l = 0,
+		.g = 1,
 	};
 
 	return seg;

@@ -20,7 +20,7 @@ struct vm {
 	int kvm_fd;
 	int vm_fd;
 	struct guest_mem *mem;
-	unsigned int nr_vcpus;        /* created so far */
+	unsigned int nr_vcpus;	      /* created so far */
 	unsigned int nr_vcpus_wanted; /* what the guest is told it has */
 	struct vcpu vcpus[VM_MAX_VCPUS];
 };

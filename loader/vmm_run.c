@@ -28,8 +28,8 @@ struct runner {
 	struct io_bus *bus;
 	volatile sig_atomic_t *stop;
 	pthread_mutex_t lock; /* devices are not thread-safe: one exit at a time */
-	int done_fd;          /* eventfd: a vCPU thread has finished */
-	int status;           /* first final status a vCPU reported, or -1 */
+	int done_fd;	      /* eventfd: a vCPU thread has finished */
+	int status;	      /* first final status a vCPU reported, or -1 */
 	struct vcpu_thread threads[VM_MAX_VCPUS];
 };
 
@@ -129,7 +129,8 @@ static int handle_exit(struct vcpu *vcpu, struct io_bus *bus)
 		return -1;
 	case KVM_EXIT_SYSTEM_EVENT:
 		return run->system_event.type == KVM_SYSTEM_EVENT_CRASH
-			       ? guest_crashed(vcpu, "system crash event") : EXIT_OK;
+			       ? guest_crashed(vcpu, "system crash event")
+			       : EXIT_OK;
 	case KVM_EXIT_SHUTDOWN: return guest_crashed(vcpu, "triple fault (KVM_EXIT_SHUTDOWN)");
 	case KVM_EXIT_FAIL_ENTRY:
 		snprintf(what, sizeof(what), "failed entry, reason 0x%llx",
@@ -193,9 +194,11 @@ static void wait_for_stop(struct runner *r, int signal_fd)
 	while (*r->stop == STOP_NONE) {
 		if (poll(fds, 2, -1) < 0 && errno != EINTR)
 			break;
-		if ((fds[1].revents & POLLIN) && read(signal_fd, &info, sizeof(info)) == sizeof(info)) {
+		if ((fds[1].revents & POLLIN) &&
+		    read(signal_fd, &info, sizeof(info)) == sizeof(info)) {
 			pthread_mutex_lock(&r->lock);
-			vmm_request_stop(r->stop, info.ssi_signo == SIGALRM ? STOP_TIMEOUT : STOP_SIGNAL);
+			vmm_request_stop(r->stop,
+					 info.ssi_signo == SIGALRM ? STOP_TIMEOUT : STOP_SIGNAL);
 			pthread_mutex_unlock(&r->lock);
 		}
 	}

@@ -10,9 +10,9 @@ enum stop_reason {
 	STOP_NONE = 0,
 	STOP_GUEST_RESET, /* i8042 reset: the guest asked to end */
 	STOP_EXIT_POINT,  /* --exit-after reached */
-	STOP_SIGNAL,      /* SIGTERM or SIGINT */
-	STOP_TIMEOUT,     /* --timeout expired */
-	STOP_VCPU_DONE,   /* a vCPU thread ended (crash, error, or one of the above) */
+	STOP_SIGNAL,	  /* SIGTERM or SIGINT */
+	STOP_TIMEOUT,	  /* --timeout expired */
+	STOP_VCPU_DONE,	  /* a vCPU thread ended (crash, error, or one of the above) */
 };
 
 enum exit_after {

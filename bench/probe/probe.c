@@ -24,8 +24,6 @@
 
 #define INITRD_SUM_KEY "probe.initrd_sum="
 
-
-
 /* Defined in blobs.S; sizes and checksums come from probe_gen.h. */
 extern const unsigned char probe_ro_blob[];
 extern unsigned char probe_data_blob[];
@@ -54,7 +52,7 @@ static void put_str(const char *s)
 static void put_hex32(uint32_t v)
 {
 	for (int shift = 28; shift >= 0; shift -= 4)
-		outb(COM1_THR, (uint8_t)"0123456789abcdef"[(v >> shift) & 0xf]);
+		outb(COM1_THR, (uint8_t) "0123456789abcdef"[(v >> shift) & 0xf]);
 }
 
 static int fail(struct verdict *v, const char *what)
@@ -63,8 +61,7 @@ static int fail(struct verdict *v, const char *what)
 	return 0;
 }
 
-static int check_sum(struct verdict *v, const char *what, uint32_t got,
-		     uint32_t want)
+static int check_sum(struct verdict *v, const char *what, uint32_t got, uint32_t want)
 {
 	if (got == want)
 		return 1;
@@ -108,8 +105,7 @@ static int check_bss(struct verdict *v)
 
 	/* The stack at the end of bss is in use, so it is left out. (Written
 	 * as a sum so an empty blob does not compare an unsigned with 0.) */
-	for (size_t off = 0; off + PROBE_STACK_SIZE < PROBE_BSS_SIZE;
-	     off += GUEST_PAGE_SIZE) {
+	for (size_t off = 0; off + PROBE_STACK_SIZE < PROBE_BSS_SIZE; off += GUEST_PAGE_SIZE) {
 		zero &= p[off] == 0;
 		p[off] = 0xa5;
 	}
@@ -140,8 +136,7 @@ static int parse_hex32(const char *s, uint32_t *out)
 
 	for (; *s && *s != ' '; s++, n++) {
 		char c = (char)(*s | 0x20); /* lower case; digits are unchanged */
-		int d = c >= '0' && c <= '9' ? c - '0' :
-			c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 
 		if (d < 0 || n == 8)
 			return 0;

@@ -42,8 +42,7 @@ static inline uint32_t probe_sum_word(uint32_t h, uint32_t w)
  * one 32-bit load on x86. */
 static inline uint32_t probe_le32(const unsigned char *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 /*
@@ -80,8 +79,7 @@ static inline uint32_t probe_sum(const void *buf, size_t len)
 }
 
 /* Fold the first word of each 4 KiB page of buf; len a multiple of 4 KiB. */
-static inline uint32_t probe_page_sum_update(uint32_t h, const void *buf,
-					     size_t len)
+static inline uint32_t probe_page_sum_update(uint32_t h, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 
@@ -93,8 +91,7 @@ static inline uint32_t probe_page_sum_update(uint32_t h, const void *buf,
 /* The page sample of a whole page-aligned blob. */
 static inline uint32_t probe_page_sum(const void *buf, size_t len)
 {
-	return probe_sum_final(probe_page_sum_update(PROBE_SUM_BASIS, buf, len),
-			       len);
+	return probe_sum_final(probe_page_sum_update(PROBE_SUM_BASIS, buf, len), len);
 }
 
 #endif

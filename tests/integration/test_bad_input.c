@@ -17,7 +17,7 @@
 struct bad_case {
 	const char *what;
 	const char *args[MAX_ARGS]; /* after "loadvm"; "@name" is test_path(name) */
-	const char *message;        /* must appear in the one stderr line */
+	const char *message;	    /* must appear in the one stderr line */
 };
 
 static char long_cmdline[5000];
@@ -42,13 +42,23 @@ static void write_elf(const char *name, void (*bend)(struct elf_fixture *))
 	assert_int_equal(elf_fixture_write(&f, test_path(name)), 0);
 }
 
-static void no_note(struct elf_fixture *f) { f->has_pvh_note = 0; }
-static void truncated(struct elf_fixture *f) { f->truncate_to = 0x1800; }
-static void unchanged(struct elf_fixture *f) { (void)f; }
+static void no_note(struct elf_fixture *f)
+{
+	f->has_pvh_note = 0;
+}
+static void truncated(struct elf_fixture *f)
+{
+	f->truncate_to = 0x1800;
+}
+static void unchanged(struct elf_fixture *f)
+{
+	(void)f;
+}
 static void overlapping(struct elf_fixture *f)
 {
 	f->nr_segments = 2;
-	f->segments[1] = (struct fixture_segment){ FIXTURE_LOAD_ADDR + 0x1000, 0x3000, 0x1000, 0x1000 };
+	f->segments[1] =
+		(struct fixture_segment){ FIXTURE_LOAD_ADDR + 0x1000, 0x3000, 0x1000, 0x1000 };
 }
 
 static int setup(void **state)
@@ -76,13 +86,16 @@ static const struct bad_case cases[] = {
 	{ "outside RAM", { "--kernel", "@good.elf", "--mem", "16" }, "outside guest RAM" },
 	{ "missing initrd", { "--kernel", "@good.elf", "--initrd", "@nope" }, "No such file" },
 	{ "empty initrd", { "--kernel", "@good.elf", "--initrd", "@empty" }, "empty file" },
-	{ "initrd too big", { "--kernel", "@good.elf", "--initrd", "@huge.initrd" },
+	{ "initrd too big",
+	  { "--kernel", "@good.elf", "--initrd", "@huge.initrd" },
 	  "larger than the free guest RAM" },
 	{ "cmdline too long", { "--kernel", "@good.elf", "--cmdline", long_cmdline }, "too long" },
 	{ "mem zero", { "--kernel", "@good.elf", "--mem", "0" }, "--mem '0'" },
 	{ "mem negative", { "--kernel", "@good.elf", "--mem", "-5" }, "--mem '-5'" },
 	{ "mem not a number", { "--kernel", "@good.elf", "--mem", "lots" }, "--mem 'lots'" },
-	{ "mem beyond host", { "--kernel", "@good.elf", "--mem", "99999999" }, "above the limit of" },
+	{ "mem beyond host",
+	  { "--kernel", "@good.elf", "--mem", "99999999" },
+	  "above the limit of" },
 	{ "vcpus zero", { "--kernel", "@good.elf", "--vcpus", "0" }, "--vcpus '0'" },
 	{ "vcpus too many", { "--kernel", "@good.elf", "--vcpus", "33" }, "--vcpus '33'" },
 	{ "unknown loader", { "--kernel", "@good.elf", "--loader", "ksm" }, "--loader 'ksm'" },
@@ -90,7 +103,8 @@ static const struct bad_case cases[] = {
 	{ "bad timeout", { "--kernel", "@good.elf", "--timeout", "0" }, "--timeout '0'" },
 	{ "unknown option", { "--kernel", "@good.elf", "--turbo" }, "unknown option" },
 	{ "stray argument", { "--kernel", "@good.elf", "extra" }, "unexpected argument" },
-	{ "unwritable trace", { "--kernel", "@good.elf", "--trace", "/nonexistent/dir/t" },
+	{ "unwritable trace",
+	  { "--kernel", "@good.elf", "--trace", "/nonexistent/dir/t" },
 	  "cannot open trace output" },
 };
 

@@ -37,10 +37,21 @@ static int setup(void **state)
 /* Boots the probe with --exit-after user; returns loadvm's exit status. */
 static int boot_probe(const char *loader, const char *cmd, const char *exit_after)
 {
-	const char *argv[] = { loadvm_path(), "--kernel", probe_elf_path(),
-			       "--initrd", test_path("probe.initrd"), "--cmdline", cmd,
-			       "--loader", loader, "--serial", test_path("serial.txt"),
-			       "--trace", test_path("trace.jsonl"), "--exit-after", exit_after,
+	const char *argv[] = { loadvm_path(),
+			       "--kernel",
+			       probe_elf_path(),
+			       "--initrd",
+			       test_path("probe.initrd"),
+			       "--cmdline",
+			       cmd,
+			       "--loader",
+			       loader,
+			       "--serial",
+			       test_path("serial.txt"),
+			       "--trace",
+			       test_path("trace.jsonl"),
+			       "--exit-after",
+			       exit_after,
 			       NULL };
 
 	return run_cmd(argv, test_path("stdout.txt"), test_path("stderr.txt"), BOOT_TIMEOUT_S);
@@ -65,8 +76,10 @@ static void assert_points_in_order(const char *const names[], unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		int at = trace_file_find(&trace, names[i]);
 
-		if (at < 0)
+		if (at < 0) {
 			fail_msg("trace point %s missing", names[i]);
+			return;
+		}
 		assert_true(trace.points[at].ns > previous);
 		previous = trace.points[at].ns;
 	}
@@ -96,14 +109,23 @@ static void mmap_loader_boots_probe(void **state)
 
 static void boots_with_several_vcpus(void **state)
 {
-	const char *argv[] = { loadvm_path(), "--kernel", probe_elf_path(), "--vcpus", "4",
-			       "--serial", test_path("serial.txt"), "--exit-after", "user",
-			       "--timeout", "50", NULL };
+	const char *argv[] = { loadvm_path(),
+			       "--kernel",
+			       probe_elf_path(),
+			       "--vcpus",
+			       "4",
+			       "--serial",
+			       test_path("serial.txt"),
+			       "--exit-after",
+			       "user",
+			       "--timeout",
+			       "50",
+			       NULL };
 
 	(void)state;
 	/* vCPUs 1-3 wait for a SIPI the probe never sends; vCPU 0 boots. */
-	assert_int_equal(run_cmd(argv, test_path("stdout.txt"), test_path("stderr.txt"),
-				 BOOT_TIMEOUT_S), 0);
+	assert_int_equal(
+		run_cmd(argv, test_path("stdout.txt"), test_path("stderr.txt"), BOOT_TIMEOUT_S), 0);
 	assert_file_contains(test_path("serial.txt"), "probe: ok");
 }
 
@@ -137,21 +159,27 @@ static void exit_after_kernel_stops_at_start_kernel(void **state)
 
 static void sigterm_ends_a_halted_guest_cleanly(void **state)
 {
-	const char *argv[] = { loadvm_path(), "--kernel", probe_elf_path(), "--trace",
-			       test_path("trace-term.jsonl"), NULL };
+	const char *argv[] = { loadvm_path(),
+			       "--kernel",
+			       probe_elf_path(),
+			       "--trace",
+			       test_path("trace-term.jsonl"),
+			       NULL };
 	pid_t pid;
 
 	(void)state;
 	pid = spawn_cmd(argv, test_path("stdout.txt"), test_path("stderr.txt"));
-	assert_true(wait_for_text(test_path("trace-term.jsonl"), "linux_start_user", BOOT_TIMEOUT_S));
+	assert_true(
+		wait_for_text(test_path("trace-term.jsonl"), "linux_start_user", BOOT_TIMEOUT_S));
 	kill(pid, SIGTERM);
 	assert_int_equal(wait_cmd(pid, 10), 0);
 }
 
 static void timeout_exits_with_status_4(void **state)
 {
-	const char *argv[] = { loadvm_path(), "--kernel", probe_elf_path(), "--timeout", "0.5",
-			       NULL };
+	const char *argv[] = {
+		loadvm_path(), "--kernel", probe_elf_path(), "--timeout", "0.5", NULL
+	};
 
 	(void)state;
 	/* The probe halts forever after its checks: only the timeout ends it. */

@@ -52,7 +52,7 @@ static void start_booted_instances(const char *loader, struct instance *vms)
 		snprintf(name, sizeof(name), "share-%s-%d.jsonl", loader, i);
 		snprintf(vms[i].trace, sizeof(vms[i].trace), "%s", test_path(name));
 		const char *argv[] = { loadvm_path(), "--kernel", probe_elf_path(), "--loader",
-				       loader, "--trace", vms[i].trace, NULL };
+				       loader,	      "--trace",  vms[i].trace,	    NULL };
 
 		vms[i].pid = spawn_cmd(argv, test_path("share.out"), test_path("share.err"));
 		assert_true(vms[i].pid > 0);

@@ -34,7 +34,8 @@ static uint64_t natural_size(const struct elf_fixture *f)
 	for (unsigned i = 0; i < f->nr_segments; i++) {
 		const struct fixture_segment *s = &f->segments[i];
 		/* Sizes past 1 GiB are overflow tests: they need no bytes. */
-		if (s->offset < (1ULL << 30) && s->filesz < (1ULL << 30) && s->offset + s->filesz > size)
+		if (s->offset < (1ULL << 30) && s->filesz < (1ULL << 30) &&
+		    s->offset + s->filesz > size)
 			size = s->offset + s->filesz;
 	}
 	return size;
@@ -60,18 +61,25 @@ static void write_headers(const struct elf_fixture *f, uint8_t *image)
 	for (unsigned i = 0; i < f->nr_segments; i++, n++) {
 		const struct fixture_segment *s = &f->segments[i];
 
-		phdr[n] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R | PF_X,
-					.p_offset = s->offset, .p_vaddr = s->paddr,
-					.p_paddr = s->paddr, .p_filesz = s->filesz,
-					.p_memsz = s->memsz, .p_align = 0x1000 };
+		phdr[n] = (Elf64_Phdr){ .p_type = PT_LOAD,
+					.p_flags = PF_R | PF_X,
+					.p_offset = s->offset,
+					.p_vaddr = s->paddr,
+					.p_paddr = s->paddr,
+					.p_filesz = s->filesz,
+					.p_memsz = s->memsz,
+					.p_align = 0x1000 };
 	}
 	if (f->has_pvh_note) {
 		struct pvh_note note = { { 4, 4, 18 }, "Xen", f->pvh_entry };
 
 		memcpy(image + NOTE_OFFSET, &note, sizeof(note));
-		phdr[n++] = (Elf64_Phdr){ .p_type = PT_NOTE, .p_flags = PF_R,
-					  .p_offset = NOTE_OFFSET, .p_filesz = sizeof(note),
-					  .p_memsz = sizeof(note), .p_align = 4 };
+		phdr[n++] = (Elf64_Phdr){ .p_type = PT_NOTE,
+					  .p_flags = PF_R,
+					  .p_offset = NOTE_OFFSET,
+					  .p_filesz = sizeof(note),
+					  .p_memsz = sizeof(note),
+					  .p_align = 4 };
 	}
 	ehdr->e_phnum = (Elf64_Half)n;
 }

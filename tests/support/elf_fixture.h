@@ -17,8 +17,8 @@ struct fixture_segment {
 };
 
 struct elf_fixture {
-	uint16_t machine;    /* EM_X86_64 */
-	uint16_t type;       /* ET_EXEC */
+	uint16_t machine; /* EM_X86_64 */
+	uint16_t type;	  /* ET_EXEC */
 	unsigned int nr_segments;
 	struct fixture_segment segments[FIXTURE_MAX_SEGMENTS];
 	int has_pvh_note;

@@ -58,8 +58,9 @@ static size_t xz_encode(const uint8_t *in, size_t len, uint8_t *out)
 {
 	size_t pos = 0;
 
-	assert_int_equal(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC32, NULL, in, len, out, &pos, CAP),
-			 LZMA_OK);
+	assert_int_equal(
+		lzma_easy_buffer_encode(6, LZMA_CHECK_CRC32, NULL, in, len, out, &pos, CAP),
+		LZMA_OK);
 	return with_size_trailer(out, pos, len);
 }
 
@@ -115,7 +116,8 @@ static const char *write_bzimage(const char *name, const uint8_t *payload, size_
 	put_le32(file + 0x248, PAYLOAD_REL);
 	put_le32(file + 0x24c, claimed_len);
 	memcpy(file + PM_START + PAYLOAD_REL, payload, len);
-	assert_int_equal(fwrite(file, 1, PM_START + PAYLOAD_REL + len, f), PM_START + PAYLOAD_REL + len);
+	assert_int_equal(fwrite(file, 1, PM_START + PAYLOAD_REL + len, f),
+			 PM_START + PAYLOAD_REL + len);
 	fclose(f);
 	free(file);
 	return path;
@@ -162,11 +164,31 @@ static void unpacks(size_t (*encode)(const uint8_t *, size_t, uint8_t *), const 
 	free(payload);
 }
 
-static void gzip_payload(void **state) { (void)state; unpacks(gzip_encode, "gzip"); }
-static void xz_payload(void **state) { (void)state; unpacks(xz_encode, "xz"); }
-static void lzma_payload(void **state) { (void)state; unpacks(lzma_encode, "lzma"); }
-static void lz4_payload(void **state) { (void)state; unpacks(lz4_encode, "lz4"); }
-static void zstd_payload(void **state) { (void)state; unpacks(zstd_encode, "zstd"); }
+static void gzip_payload(void **state)
+{
+	(void)state;
+	unpacks(gzip_encode, "gzip");
+}
+static void xz_payload(void **state)
+{
+	(void)state;
+	unpacks(xz_encode, "xz");
+}
+static void lzma_payload(void **state)
+{
+	(void)state;
+	unpacks(lzma_encode, "lzma");
+}
+static void lz4_payload(void **state)
+{
+	(void)state;
+	unpacks(lz4_encode, "lz4");
+}
+static void zstd_payload(void **state)
+{
+	(void)state;
+	unpacks(zstd_encode, "zstd");
+}
 
 static void plain_elf_passes_through(void **state)
 {
@@ -186,7 +208,8 @@ static void expect_refused(const char *name, const uint8_t *payload, size_t len,
 	char elf_path[4096];
 
 	assert_int_equal(kernel_cache_resolve(write_bzimage(name, payload, len, claimed), elf_path,
-					      sizeof(elf_path)), -1);
+					      sizeof(elf_path)),
+			 -1);
 }
 
 static void unknown_compressor_is_refused(void **state)

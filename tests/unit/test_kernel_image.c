@@ -55,7 +55,8 @@ static void two_segments_parse(void **state)
 	(void)state;
 	elf_fixture_default(&f);
 	f.nr_segments = 2;
-	f.segments[1] = (struct fixture_segment){ FIXTURE_LOAD_ADDR + 0x4000, 0x3000, 0x1000, 0x1000 };
+	f.segments[1] =
+		(struct fixture_segment){ FIXTURE_LOAD_ADDR + 0x4000, 0x3000, 0x1000, 0x1000 };
 	assert_int_equal(parse(&f, &image), 0);
 	assert_int_equal(image.nr_segments, 2);
 }
@@ -139,7 +140,8 @@ static void overlapping_segments_are_rejected(void **state)
 	(void)state;
 	elf_fixture_default(&f);
 	f.nr_segments = 2;
-	f.segments[1] = (struct fixture_segment){ FIXTURE_LOAD_ADDR + 0x2000, 0x3000, 0x1000, 0x1000 };
+	f.segments[1] =
+		(struct fixture_segment){ FIXTURE_LOAD_ADDR + 0x2000, 0x3000, 0x1000, 0x1000 };
 	expect_rejected(&f);
 }
 

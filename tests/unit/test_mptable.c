@@ -60,7 +60,7 @@ static void table_for(unsigned vcpus)
 	entry = table + 44;
 	for (unsigned i = 0; i < vcpus; i++, entry += 20) {
 		assert_int_equal(entry[0], 0); /* processor */
-		assert_int_equal(entry[1], i);  /* APIC id */
+		assert_int_equal(entry[1], i); /* APIC id */
 		assert_int_equal(entry[3], i == 0 ? 3 : 1);
 	}
 	assert_int_equal(entry[0], 1); /* bus */
