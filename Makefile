@@ -28,12 +28,18 @@ CFLAGS += -DKVMLB_VERSION='"$(VERSION)"' -DKVMLB_GIT_REV='"$(GIT_REV)"'
 all:
 
 include loader/loader.mk
+include harness/harness.mk
 include bench/probe/probe.mk
 -include bench/bench.mk
 include tests/tests.mk
 
 $(BUILD):
 	mkdir -p $@
+
+# Host objects: one rule for every part of the tree.
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Icommon -Iloader -Iharness -c $< -o $@
 
 clean:
 	rm -rf $(BUILD)

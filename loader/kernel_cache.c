@@ -2,6 +2,8 @@
 #include "kernel_cache.h"
 
 #include "bzimage.h"
+#include "mkdirs.h"
+#include "hash.h"
 #include "log.h"
 
 #include <errno.h>
@@ -12,40 +14,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define FNV64_OFFSET 0xcbf29ce484222325ULL
-#define FNV64_PRIME 0x100000001b3ULL
-
-uint64_t kernel_cache_hash(const uint8_t *bytes, size_t len)
-{
-	uint64_t h = FNV64_OFFSET ^ len;
-	size_t i = 0;
-
-	for (; i + 8 <= len; i += 8) {
-		uint64_t word;
-
-		memcpy(&word, bytes + i, sizeof(word));
-		h = (h ^ word) * FNV64_PRIME;
-	}
-	for (; i < len; i++)
-		h = (h ^ bytes[i]) * FNV64_PRIME;
-	return h;
-}
-
-static int make_dirs(char *dir)
-{
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return mkdir(dir, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
 
 static int cache_dir(char *dir, size_t size)
 {
@@ -138,7 +106,7 @@ static int resolve_mapped(const char *path, const uint8_t *file, size_t size, ch
 	if (cache_dir(dir, sizeof(dir)))
 		return -1;
 	n = snprintf(elf_path, elf_path_size, "%s/vmlinux-%016llx-%zu.elf", dir,
-		     (unsigned long long)kernel_cache_hash(file, size), size);
+		     (unsigned long long)content_hash64(file, size), size);
 	if (n < 0 || (size_t)n >= elf_path_size) {
 		pr_err("%s: cache path too long", dir);
 		return -1;

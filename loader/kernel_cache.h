@@ -17,7 +17,4 @@
  * (elf_path = path), -1 after a message on failure. */
 int kernel_cache_resolve(const char *path, char *elf_path, size_t elf_path_size);
 
-/* The content hash naming a cache entry (64-bit FNV-1a over 8-byte words). */
-uint64_t kernel_cache_hash(const uint8_t *bytes, size_t len);
-
 #endif

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: MIT
+#include "bench_config.h"
+
+#include "log.h"
+#include "parse.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+	"usage: loadbench --kernel FILE [options]\n"
+	"Launch N concurrent loadvm guests per loader, take their boot trace points\n"
+	"and USS/PSS, repeat rounds, and write raw.csv, summary.json and tables.\n"
+	"\n"
+	"  --instances LIST   instance counts, e.g. 1,2,4,8,16 (default 1,2,4,8,16)\n"
+	"  --loaders LIST     loadvm loaders to compare (default copy,mmap)\n"
+	"  --kernel FILE      PVH ELF kernel or bzImage (required)\n"
+	"  --initrd FILE      initrd for every guest\n"
+	"  --cmdline STR      appended to loadvm's default kernel command line\n"
+	"  --mem MIB          guest RAM (default 128)\n"
+	"  --vcpus N          vCPUs per guest (default 1)\n"
+	"  --rounds R         repetitions of every (loader, N) (default 5)\n"
+	"  --settle SEC       wait after the last boot before sampling (default 1)\n"
+	"  --timeout SEC      per-instance boot deadline (default 300)\n"
+	"  --out DIR          output directory (default results/<UTC date>-<host>)\n"
+	"  --format LIST      text,csv,json (default all three)\n"
+	"  --kvm-mode MODE    native or rig, recorded in the outputs (default: ask\n"
+	"                     kvm-mode next to loadbench, else unknown)\n"
+	"  --loadvm PATH      the VMM (default: loadvm next to loadbench)\n"
+	"  --quiet            no progress on stderr\n"
+	"  --help\n";
+
+enum {
+	OPT_INSTANCES = 256,
+	OPT_LOADERS,
+	OPT_KERNEL,
+	OPT_INITRD,
+	OPT_CMDLINE,
+	OPT_MEM,
+	OPT_VCPUS,
+	OPT_ROUNDS,
+	OPT_SETTLE,
+	OPT_TIMEOUT,
+	OPT_OUT,
+	OPT_FORMAT,
+	OPT_KVM_MODE,
+	OPT_LOADVM,
+	OPT_QUIET,
+	OPT_HELP,
+};
+
+static const struct option long_options[] = {
+	{ "instances", required_argument, NULL, OPT_INSTANCES },
+	{ "loaders", required_argument, NULL, OPT_LOADERS },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "cmdline", required_argument, NULL, OPT_CMDLINE },
+	{ "mem", required_argument, NULL, OPT_MEM },
+	{ "vcpus", required_argument, NULL, OPT_VCPUS },
+	{ "rounds", required_argument, NULL, OPT_ROUNDS },
+	{ "settle", required_argument, NULL, OPT_SETTLE },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "kvm-mode", required_argument, NULL, OPT_KVM_MODE },
+	{ "loadvm", required_argument, NULL, OPT_LOADVM },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *const known_loaders[] = { "copy", "mmap" };
+
+static int usage_error(const char *option, const char *value, const char *expected)
+{
+	pr_err("--%s '%s': %s (see --help)", option, value, expected);
+	return -1;
+}
+
+/* Calls each(item, ctx) for every comma-separated item; empty items fail. */
+static int for_each_item(const char *text, int (*each)(const char *item, void *ctx), void *ctx)
+{
+	char buf[256];
+	char *save = NULL, *item;
+	size_t len = strlen(text);
+
+	if (len == 0 || len >= sizeof(buf) || text[0] == ',' || text[len - 1] == ',' ||
+	    strstr(text, ",,"))
+		return -1;
+	memcpy(buf, text, len + 1);
+	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save))
+		if (each(item, ctx))
+			return -1;
+	return 0;
+}
+
+struct count_list {
+	unsigned int *counts;
+	unsigned int max;
+	unsigned int *nr;
+};
+
+static int add_count(const char *item, void *ctx)
+{
+	struct count_list *list = ctx;
+	uint64_t n;
+
+	if (!parse_u64(item, 1, MAX_INSTANCES, &n) || *list->nr == list->max)
+		return -1;
+	for (unsigned i = 0; i < *list->nr; i++)
+		if (list->counts[i] == n)
+			return -1;
+	list->counts[(*list->nr)++] = (unsigned int)n;
+	return 0;
+}
+
+int parse_instance_list(const char *text, unsigned int *counts, unsigned int max_counts,
+			unsigned int *nr)
+{
+	struct count_list list = { counts, max_counts, nr };
+
+	*nr = 0;
+	return for_each_item(text, add_count, &list);
+}
+
+static int add_loader(const char *item, void *ctx)
+{
+	struct bench_config *config = ctx;
+
+	for (size_t i = 0; i < sizeof(known_loaders) / sizeof(known_loaders[0]); i++) {
+		if (strcmp(item, known_loaders[i]) != 0)
+			continue;
+		for (unsigned j = 0; j < config->nr_loaders; j++)
+			if (config->loaders[j] == known_loaders[i])
+				return -1;
+		config->loaders[config->nr_loaders++] = known_loaders[i];
+		return 0;
+	}
+	return -1;
+}
+
+static int add_format(const char *item, void *ctx)
+{
+	unsigned int *formats = ctx;
+
+	if (strcmp(item, "text") == 0)
+		*formats |= FORMAT_TEXT;
+	else if (strcmp(item, "csv") == 0)
+		*formats |= FORMAT_CSV;
+	else if (strcmp(item, "json") == 0)
+		*formats |= FORMAT_JSON;
+	else
+		return -1;
+	return 0;
+}
+
+static int parse_uint(const char *option, const char *text, unsigned min, unsigned max,
+		      unsigned int *out)
+{
+	uint64_t v;
+	char expected[64];
+
+	if (parse_u64(text, min, max, &v)) {
+		*out = (unsigned int)v;
+		return 0;
+	}
+	snprintf(expected, sizeof(expected), "expected a whole number from %u to %u", min, max);
+	return usage_error(option, text, expected);
+}
+
+/* The sibling of this executable: build/loadbench -> build/loadvm. */
+static const char *sibling(const char *name)
+{
+	static char paths[2][PATH_MAX];
+	static unsigned next;
+	char *path = paths[next++ % 2];
+	ssize_t len = readlink("/proc/self/exe", path, PATH_MAX - 1);
+	char *slash;
+
+	if (len <= 0)
+		return name;
+	path[len] = '\0';
+	slash = strrchr(path, '/');
+	if (!slash || (size_t)(slash - path) + 1 + strlen(name) >= PATH_MAX)
+		return name;
+	strcpy(slash + 1, name);
+	return path;
+}
+
+static void set_defaults(struct bench_config *config)
+{
+	static const unsigned int default_counts[] = { 1, 2, 4, 8, 16 };
+
+	memset(config, 0, sizeof(*config));
+	memcpy(config->instance_counts, default_counts, sizeof(default_counts));
+	config->nr_instance_counts = 5;
+	config->loaders[0] = known_loaders[0];
+	config->loaders[1] = known_loaders[1];
+	config->nr_loaders = 2;
+	config->mem_mib = 128;
+	config->vcpus = 1;
+	config->rounds = 5;
+	config->settle_s = 1.0;
+	config->timeout_s = 300.0;
+	config->formats = FORMAT_TEXT | FORMAT_CSV | FORMAT_JSON;
+	config->loadvm = sibling("loadvm");
+	config->cache = "warm";
+}
+
+static int apply_list(int opt, const char *arg, struct bench_config *config)
+{
+	switch (opt) {
+	case OPT_INSTANCES:
+		return parse_instance_list(arg, config->instance_counts, MAX_INSTANCE_COUNTS,
+					   &config->nr_instance_counts)
+			       ? usage_error("instances", arg,
+					     "expected distinct whole numbers from 1 to 1024, "
+					     "comma-separated")
+			       : 0;
+	case OPT_LOADERS:
+		config->nr_loaders = 0;
+		return for_each_item(arg, add_loader, config)
+			       ? usage_error("loaders", arg, "expected copy and/or mmap, once each")
+			       : 0;
+	default:
+		config->formats = 0;
+		return for_each_item(arg, add_format, &config->formats)
+			       ? usage_error("format", arg, "expected text, csv and/or json")
+			       : 0;
+	}
+}
+
+static int apply_option(int opt, const char *arg, struct bench_config *config)
+{
+	switch (opt) {
+	case OPT_INSTANCES:
+	case OPT_LOADERS:
+	case OPT_FORMAT: return apply_list(opt, arg, config);
+	case OPT_KERNEL: config->kernel = arg; return 0;
+	case OPT_INITRD: config->initrd = arg; return 0;
+	case OPT_CMDLINE: config->cmdline = arg; return 0;
+	case OPT_MEM: return parse_uint("mem", arg, 2, 3072, &config->mem_mib);
+	case OPT_VCPUS: return parse_uint("vcpus", arg, 1, 32, &config->vcpus);
+	case OPT_ROUNDS: return parse_uint("rounds", arg, 1, MAX_ROUNDS, &config->rounds);
+	case OPT_SETTLE:
+		/* 0 is allowed here: sample as soon as all have booted. */
+		if (strcmp(arg, "0") == 0) {
+			config->settle_s = 0;
+			return 0;
+		}
+		return parse_seconds(arg, &config->settle_s)
+			       ? 0
+			       : usage_error("settle", arg, "expected seconds >= 0");
+	case OPT_TIMEOUT:
+		return parse_seconds(arg, &config->timeout_s)
+			       ? 0
+			       : usage_error("timeout", arg, "expected seconds > 0");
+	case OPT_OUT: config->out_dir = arg; return 0;
+	case OPT_KVM_MODE:
+		if (strcmp(arg, "native") && strcmp(arg, "rig"))
+			return usage_error("kvm-mode", arg, "expected native or rig");
+		config->kvm_mode = arg;
+		return 0;
+	case OPT_LOADVM: config->loadvm = arg; return 0;
+	case OPT_QUIET: config->quiet = true; return 0;
+	default: pr_err("unknown option (see --help)"); return -1;
+	}
+}
+
+int bench_config_parse(int argc, char **argv, struct bench_config *config)
+{
+	int opt;
+
+	set_defaults(config);
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+		if (opt == OPT_HELP) {
+			fputs(usage_text, stdout);
+			return 1;
+		}
+		if (opt == '?') {
+			pr_err("unknown option or missing value: '%s' (see --help)", argv[optind - 1]);
+			return -1;
+		}
+		if (apply_option(opt, optarg, config))
+			return -1;
+	}
+	if (optind < argc) {
+		pr_err("unexpected argument '%s' (see --help)", argv[optind]);
+		return -1;
+	}
+	if (!config->kernel) {
+		pr_err("--kernel FILE is required (see --help)");
+		return -1;
+	}
+	if (access(config->loadvm, X_OK) != 0) {
+		pr_errno("%s: the loadvm binary is not executable (build it, or --loadvm)",
+			 config->loadvm);
+		return -1;
+	}
+	return 0;
+}

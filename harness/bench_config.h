@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* What a loadbench run measures: parsed once from the command line. */
+#ifndef LOADBENCH_CONFIG_H
+#define LOADBENCH_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MAX_INSTANCE_COUNTS 16
+#define MAX_LOADERS 4
+#define MAX_INSTANCES 1024
+#define MAX_ROUNDS 1000
+
+enum output_format {
+	FORMAT_TEXT = 1 << 0,
+	FORMAT_CSV = 1 << 1,
+	FORMAT_JSON = 1 << 2,
+};
+
+struct bench_config {
+	unsigned int instance_counts[MAX_INSTANCE_COUNTS];
+	unsigned int nr_instance_counts;
+	const char *loaders[MAX_LOADERS];
+	unsigned int nr_loaders;
+	const char *kernel;
+	const char *initrd;
+	const char *cmdline; /* appended to loadvm's default */
+	unsigned int mem_mib;
+	unsigned int vcpus;
+	unsigned int rounds;
+	double settle_s;
+	double timeout_s;
+	const char *out_dir;
+	unsigned int formats;
+	bool quiet;
+	const char *loadvm;    /* path of the VMM binary */
+	const char *kvm_mode;  /* "native" or "rig", as the caller knows it */
+	const char *cache;     /* "warm" (cold is a later option) */
+};
+
+/* Returns 0 to run, 1 if --help was printed, -1 after a one-line error. */
+int bench_config_parse(int argc, char **argv, struct bench_config *config);
+
+/* Parses "1,2,4" into counts: each a whole number in [1, max], no
+ * duplicates. Exposed for tests and fuzzing. */
+int parse_instance_list(const char *text, unsigned int *counts, unsigned int max_counts,
+			unsigned int *nr);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* The circumstances of a run, recorded next to its numbers so a reader can
+ * tell whether two runs are comparable. */
+#ifndef LOADBENCH_CONTEXT_H
+#define LOADBENCH_CONTEXT_H
+
+#include "bench_config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct image_info {
+	const char *path;
+	uint64_t bytes;
+	uint64_t hash; /* content_hash64 */
+	int present;
+};
+
+struct run_context {
+	char date[32]; /* UTC, ISO 8601 */
+	char host[72];
+	char host_kernel[160];
+	char cpu[128];
+	char kvm_mode[16]; /* native, emulated, rig or unknown */
+	char thp[32];      /* /sys/kernel/mm/transparent_hugepage/enabled */
+	char ksm[16];      /* /sys/kernel/mm/ksm/run */
+	char loadvm_version[96];
+	struct image_info kernel;
+	struct image_info initrd;
+};
+
+void context_collect(struct run_context *ctx, const struct bench_config *config);
+
+/* results/<UTC date>-<host> for a run started now. */
+void context_default_out_dir(char *out, size_t size);
+
+#endif

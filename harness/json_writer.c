@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+#include "json_writer.h"
+
+#include <math.h>
+
+void json_init(struct json_writer *j, FILE *f)
+{
+	j->f = f;
+	j->depth = 0;
+	j->has_items[0] = 0;
+}
+
+static void write_escaped(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* Comma, newline and indent before an item, then its key. */
+static void item(struct json_writer *j, const char *key)
+{
+	if (j->depth > 0) {
+		fputs(j->has_items[j->depth] ? ",\n" : "\n", j->f);
+		j->has_items[j->depth] = 1;
+		for (int i = 0; i < j->depth; i++)
+			fputs("  ", j->f);
+	}
+	if (key) {
+		write_escaped(j->f, key);
+		fputs(": ", j->f);
+	}
+}
+
+static void open_container(struct json_writer *j, const char *key, char bracket)
+{
+	item(j, key);
+	fputc(bracket, j->f);
+	if (j->depth + 1 < JSON_MAX_DEPTH)
+		j->depth++;
+	j->has_items[j->depth] = 0;
+}
+
+static void close_container(struct json_writer *j, char bracket)
+{
+	int had_items = j->has_items[j->depth];
+
+	j->depth--;
+	if (had_items) {
+		fputc('\n', j->f);
+		for (int i = 0; i < j->depth; i++)
+			fputs("  ", j->f);
+	}
+	fputc(bracket, j->f);
+	if (j->depth == 0)
+		fputc('\n', j->f);
+}
+
+void json_object_begin(struct json_writer *j, const char *key)
+{
+	open_container(j, key, '{');
+}
+
+void json_object_end(struct json_writer *j)
+{
+	close_container(j, '}');
+}
+
+void json_array_begin(struct json_writer *j, const char *key)
+{
+	open_container(j, key, '[');
+}
+
+void json_array_end(struct json_writer *j)
+{
+	close_container(j, ']');
+}
+
+void json_string(struct json_writer *j, const char *key, const char *value)
+{
+	item(j, key);
+	if (value)
+		write_escaped(j->f, value);
+	else
+		fputs("null", j->f);
+}
+
+void json_number(struct json_writer *j, const char *key, double value)
+{
+	item(j, key);
+	if (isfinite(value))
+		fprintf(j->f, "%.10g", value);
+	else
+		fputs("null", j->f);
+}
+
+void json_integer(struct json_writer *j, const char *key, long long value)
+{
+	item(j, key);
+	fprintf(j->f, "%lld", value);
+}
+
+void json_null(struct json_writer *j, const char *key)
+{
+	item(j, key);
+	fputs("null", j->f);
+}

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+/*
+ * loadbench: launches N concurrent loadvm guests per loader, measures boot
+ * trace points and memory as the seed methodology does, repeats rounds and
+ * writes raw.csv, summary.json, tables.txt and tables.md.
+ *
+ * Exit status: 0 all instances booted; 3 results written but some instances
+ * failed (see raw.csv); 2 bad usage or input; 1 could not write results.
+ */
+#include "atomic_file.h"
+#include "bench_config.h"
+#include "context.h"
+#include "log.h"
+#include "mkdirs.h"
+#include "raw_csv.h"
+#include "round.h"
+#include "summary.h"
+#include "summary_json.h"
+#include "tables.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define VMM_OVERHEAD_MIB 16 /* loadvm's own pages, generously */
+
+enum { EXIT_OK = 0, EXIT_WRITE = 1, EXIT_USAGE = 2, EXIT_FAILURES = 3 };
+
+struct run {
+	struct bench_config config;
+	struct run_context ctx;
+	struct instance_result *results;
+	size_t nr_results;
+	struct round_timing *timings;
+	struct raw_csv csv;
+	char out_dir[4096];
+};
+
+static int prepare_out_dir(struct run *run)
+{
+	char logs[4200];
+
+	if (!run->config.out_dir)
+		context_default_out_dir(run->out_dir, sizeof(run->out_dir));
+	else
+		snprintf(run->out_dir, sizeof(run->out_dir), "%s", run->config.out_dir);
+	run->config.out_dir = run->out_dir;
+	snprintf(logs, sizeof(logs), "%s/logs", run->out_dir);
+	if (make_dirs(logs) != 0 || access(run->out_dir, W_OK) != 0) {
+		pr_errno("--out %s: cannot create or write the output directory", run->out_dir);
+		return -1;
+	}
+	return 0;
+}
+
+static long long available_mib(void)
+{
+	char line[128];
+	long long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %lld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb < 0 ? -1 : kb / 1024;
+}
+
+/* Refuse before launching anything: every guest may touch all its RAM. */
+static int check_memory(const struct bench_config *config)
+{
+	unsigned largest = 0;
+	long long avail = available_mib(), need;
+
+	for (unsigned c = 0; c < config->nr_instance_counts; c++)
+		if (config->instance_counts[c] > largest)
+			largest = config->instance_counts[c];
+	need = (long long)largest * (config->mem_mib + VMM_OVERHEAD_MIB);
+	if (avail >= 0 && need > avail) {
+		pr_err("--instances: %u instances of %u MiB need up to %lld MiB, this host has "
+		       "%lld MiB available (lower --instances or --mem)",
+		       largest, config->mem_mib, need, avail);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_images(const struct bench_config *config)
+{
+	const char *images[] = { config->kernel, config->initrd };
+
+	for (size_t i = 0; i < sizeof(images) / sizeof(images[0]); i++) {
+		int fd;
+
+		if (!images[i])
+			continue;
+		fd = open(images[i], O_RDONLY);
+		if (fd < 0) {
+			pr_errno("%s", images[i]);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+static size_t total_rows(const struct bench_config *config)
+{
+	size_t rows = 0;
+
+	for (unsigned c = 0; c < config->nr_instance_counts; c++)
+		rows += config->instance_counts[c];
+	return rows * config->nr_loaders * config->rounds;
+}
+
+static void progress(const struct run *run, unsigned loader, unsigned n, unsigned round,
+		     const struct instance_result *rows)
+{
+	const struct instance_result *failure = NULL;
+	unsigned ok = 0;
+
+	if (run->config.quiet)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		if (rows[i].status == INSTANCE_OK)
+			ok++;
+		else if (!failure)
+			failure = &rows[i];
+	}
+	fprintf(stderr, "loadbench: %-5s N=%-3u round %u/%u: booted %u/%u%s%s\n",
+		run->config.loaders[loader], n, round + 1, run->config.rounds, ok, n,
+		failure ? ", first failure: " : "", failure ? failure->reason : "");
+}
+
+/* Loaders alternate their order from round to round, so drift on a noisy
+ * machine favours neither. */
+static int run_all(struct run *run)
+{
+	const struct bench_config *config = &run->config;
+
+	for (unsigned c = 0; c < config->nr_instance_counts; c++) {
+		unsigned n = config->instance_counts[c];
+
+		for (unsigned r = 0; r < config->rounds; r++) {
+			for (unsigned k = 0; k < config->nr_loaders; k++) {
+				unsigned l = r % 2 ? config->nr_loaders - 1 - k : k;
+				unsigned g = summary_group_index(config, c, l);
+				struct instance_result *rows = run->results + run->nr_results;
+
+				round_run(config, l, n, r, rows,
+					  &run->timings[(size_t)g * config->rounds + r]);
+				run->nr_results += n;
+				progress(run, l, n, r, rows);
+				if (raw_csv_append(&run->csv, config, rows, n))
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int write_outputs(const struct run *run, const struct run_summary *summary)
+{
+	struct rusage self, children;
+	double cpu_ms;
+	struct atomic_file af;
+	FILE *f;
+	int err = 0;
+
+	getrusage(RUSAGE_SELF, &self);
+	(void)children;
+	cpu_ms = (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec) * 1e3 +
+		 (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec) / 1e3;
+	if (run->config.formats & FORMAT_JSON) {
+		f = atomic_open(&af, run->out_dir, "summary.json");
+		if (f)
+			summary_json_write(f, summary, &run->ctx, cpu_ms);
+		err |= !f || atomic_commit(&af);
+	}
+	if (run->config.formats & FORMAT_TEXT) {
+		f = atomic_open(&af, run->out_dir, "tables.txt");
+		if (f)
+			tables_write(f, summary, &run->ctx, TABLES_TEXT);
+		err |= !f || atomic_commit(&af);
+		f = atomic_open(&af, run->out_dir, "tables.md");
+		if (f)
+			tables_write(f, summary, &run->ctx, TABLES_MARKDOWN);
+		err |= !f || atomic_commit(&af);
+	}
+	return err ? -1 : 0;
+}
+
+static int finish(struct run *run)
+{
+	struct run_summary summary;
+	unsigned failed = 0;
+	int err;
+
+	if (summary_compute(&summary, &run->config, run->results, run->nr_results, run->timings))
+		return EXIT_WRITE;
+	err = write_outputs(run, &summary);
+	if (run->config.formats & FORMAT_CSV)
+		err |= raw_csv_finish(&run->csv);
+	else
+		unlink(run->csv.partial);
+	if (!err && !run->config.quiet && (run->config.formats & FORMAT_TEXT))
+		tables_write(stdout, &summary, &run->ctx, TABLES_TEXT);
+	for (unsigned i = 0; i < summary.nr_groups; i++)
+		failed += summary.groups[i].failed;
+	summary_free(&summary);
+	if (err)
+		return EXIT_WRITE;
+	if (!run->config.quiet)
+		fprintf(stderr, "loadbench: results in %s\n", run->out_dir);
+	return failed ? EXIT_FAILURES : EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static struct run run;
+	int status;
+
+	log_set_program("loadbench");
+	status = bench_config_parse(argc, argv, &run.config);
+	if (status)
+		return status > 0 ? EXIT_OK : EXIT_USAGE;
+	if (check_images(&run.config) || check_memory(&run.config) || prepare_out_dir(&run))
+		return EXIT_USAGE;
+	run.results = calloc(total_rows(&run.config), sizeof(*run.results));
+	run.timings = calloc((size_t)run.config.nr_instance_counts * run.config.nr_loaders *
+				     run.config.rounds,
+			     sizeof(*run.timings));
+	if (!run.results || !run.timings) {
+		pr_err("out of memory");
+		return EXIT_WRITE;
+	}
+	context_collect(&run.ctx, &run.config);
+	if (raw_csv_open(&run.csv, run.out_dir) || run_all(&run))
+		return EXIT_WRITE;
+	return finish(&run);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * raw.csv: one row per instance per round, every memory field in kB, every
+ * trace point in ns, rusage and status. Rows are appended and synced after
+ * each round to raw.csv.partial, which becomes raw.csv when the run ends:
+ * an interrupted run keeps its finished rounds, clearly marked partial.
+ */
+#ifndef LOADBENCH_RAW_CSV_H
+#define LOADBENCH_RAW_CSV_H
+
+#include "bench_config.h"
+#include "results.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct raw_csv {
+	FILE *f;
+	char partial[4200];
+	char final[4200];
+};
+
+int raw_csv_open(struct raw_csv *csv, const char *dir);
+int raw_csv_append(struct raw_csv *csv, const struct bench_config *config,
+		   const struct instance_result *rows, size_t n);
+int raw_csv_finish(struct raw_csv *csv);
+
+/* One row, as text, for tests. */
+void raw_csv_write_row(FILE *f, const struct bench_config *config,
+		       const struct instance_result *row);
+
+#endif

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* One row per instance per round: what was measured, or why it failed. */
+#ifndef LOADBENCH_RESULTS_H
+#define LOADBENCH_RESULTS_H
+
+#include "smaps.h"
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* The trace points loadbench tabulates, in boot order. */
+enum bench_point {
+	POINT_LOAD_DONE,
+	POINT_VMM_INIT_END,
+	POINT_LINUX_START_KERNEL,
+	POINT_LINUX_START_USER,
+	NR_POINTS
+};
+
+enum instance_status {
+	INSTANCE_OK,
+	INSTANCE_TIMEOUT,     /* no linux_start_user before the deadline */
+	INSTANCE_EXITED,      /* loadvm ended before linux_start_user */
+	INSTANCE_NO_SAMPLE,   /* booted, but smaps_rollup could not be read */
+	INSTANCE_LAUNCH_FAILED,
+};
+
+struct instance_result {
+	unsigned int loader; /* index into bench_config.loaders */
+	unsigned int instances;
+	unsigned int round;
+	unsigned int index;
+	pid_t pid;
+	struct smaps_rollup smaps;
+	int64_t uss_kb;
+	int64_t point_ns[NR_POINTS]; /* since loadvm's main(); -1: not reported */
+	long minor_faults;
+	double user_ms;
+	double system_ms;
+	enum instance_status status;
+	char reason[120];
+};
+
+/* The names loadvm writes for each bench_point. */
+const char *bench_point_name(enum bench_point point);
+/* The point for a trace name, or -1. */
+int bench_point_from_name(const char *name);
+const char *instance_status_name(enum instance_status status);
+
+#endif

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+#include "summary.h"
+
+#include "log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const enum smaps_field mem_fields[NR_MEM_METRICS] = {
+	[MEM_USS] = SMAPS_NR_FIELDS, /* computed, not a field */
+	[MEM_PSS] = SMAPS_PSS,
+	[MEM_RSS] = SMAPS_RSS,
+	[MEM_PSS_ANON] = SMAPS_PSS_ANON,
+	[MEM_PSS_FILE] = SMAPS_PSS_FILE,
+	[MEM_SHARED_CLEAN] = SMAPS_SHARED_CLEAN,
+	[MEM_PRIVATE_DIRTY] = SMAPS_PRIVATE_DIRTY,
+};
+
+const char *mem_metric_name(enum mem_metric metric)
+{
+	static const char *const names[NR_MEM_METRICS] = {
+		"uss", "pss", "rss", "pss_anon", "pss_file", "shared_clean", "private_dirty",
+	};
+
+	return names[metric];
+}
+
+const char *usage_metric_name(enum usage_metric metric)
+{
+	static const char *const names[NR_USAGE_METRICS] = { "minor_faults", "user_ms",
+							     "system_ms" };
+
+	return names[metric];
+}
+
+const char *harness_metric_name(enum harness_metric metric)
+{
+	static const char *const names[NR_HARNESS_METRICS] = { "launch_ms", "boot_ms",
+							       "sample_ms" };
+
+	return names[metric];
+}
+
+unsigned int summary_group_index(const struct bench_config *config, unsigned int count_index,
+				 unsigned int loader)
+{
+	return count_index * config->nr_loaders + loader;
+}
+
+/* A value of one instance, or < 0 if it has none. */
+typedef double (*instance_value)(const struct instance_result *res, int which);
+
+static double mem_value(const struct instance_result *res, int which)
+{
+	if (res->status != INSTANCE_OK)
+		return -1;
+	if (which == MEM_USS)
+		return (double)res->uss_kb;
+	return (double)res->smaps.kb[mem_fields[which]];
+}
+
+static int booted(const struct instance_result *res)
+{
+	return res->point_ns[POINT_LINUX_START_USER] >= 0 &&
+	       (res->status == INSTANCE_OK || res->status == INSTANCE_NO_SAMPLE);
+}
+
+static double point_value(const struct instance_result *res, int which)
+{
+	if (!booted(res) || res->point_ns[which] < 0)
+		return -1;
+	return (double)res->point_ns[which] / 1e6;
+}
+
+static double delta_value(const struct instance_result *res, int which)
+{
+	int previous = which - 1;
+
+	if (point_value(res, which) < 0)
+		return -1;
+	while (previous >= 0 && res->point_ns[previous] < 0)
+		previous--;
+	return (double)(res->point_ns[which] - (previous >= 0 ? res->point_ns[previous] : 0)) / 1e6;
+}
+
+static double usage_value(const struct instance_result *res, int which)
+{
+	if (res->status == INSTANCE_LAUNCH_FAILED)
+		return -1;
+	if (which == USAGE_MINOR_FAULTS)
+		return (double)res->minor_faults;
+	return which == USAGE_USER_MS ? res->user_ms : res->system_ms;
+}
+
+/* Statistics over a copy, so the samples stay in round order. */
+static int finish_metric(struct metric_summary *m)
+{
+	double *sorted = malloc((m->nr_samples + 1) * sizeof(double));
+
+	if (!sorted)
+		return -1;
+	memcpy(sorted, m->samples, m->nr_samples * sizeof(double));
+	stats_compute(sorted, m->nr_samples, &m->stats);
+	free(sorted);
+	return 0;
+}
+
+/* One sample per round: the mean over that round's instances that have a value. */
+static int summarise(struct metric_summary *m, const struct instance_result *rows, size_t nr_rows,
+		     unsigned int rounds, instance_value value, int which)
+{
+	m->samples = calloc(rounds, sizeof(double));
+	if (!m->samples)
+		return -1;
+	for (unsigned r = 0; r < rounds; r++) {
+		double sum = 0;
+		unsigned count = 0;
+
+		for (size_t i = 0; i < nr_rows; i++) {
+			double v = rows[i].round == r ? value(&rows[i], which) : -1;
+
+			if (v >= 0) {
+				sum += v;
+				count++;
+			}
+		}
+		if (count)
+			m->samples[m->nr_samples++] = sum / count;
+	}
+	return finish_metric(m);
+}
+
+static int summarise_timings(struct metric_summary *m, const struct round_timing *t,
+			     unsigned int rounds, int which)
+{
+	m->samples = calloc(rounds + 1, sizeof(double));
+	if (!m->samples)
+		return -1;
+	for (unsigned r = 0; r < rounds; r++)
+		m->samples[m->nr_samples++] = which == HARNESS_LAUNCH_MS ? t[r].launch_ms
+					      : which == HARNESS_BOOT_MS ? t[r].boot_ms
+									 : t[r].sample_ms;
+	return finish_metric(m);
+}
+
+static int compute_group(struct group_summary *g, const struct bench_config *config,
+			 const struct instance_result *rows, size_t nr_rows,
+			 const struct round_timing *timings)
+{
+	int err = 0;
+
+	g->launched = (unsigned)nr_rows;
+	for (size_t i = 0; i < nr_rows; i++) {
+		if (rows[i].status == INSTANCE_OK)
+			g->booted++;
+		else
+			g->failed++;
+	}
+	for (int m = 0; m < NR_MEM_METRICS; m++)
+		err |= summarise(&g->mem_kb[m], rows, nr_rows, config->rounds, mem_value, m);
+	for (int p = 0; p < NR_POINTS; p++) {
+		err |= summarise(&g->point_ms[p], rows, nr_rows, config->rounds, point_value, p);
+		err |= summarise(&g->delta_ms[p], rows, nr_rows, config->rounds, delta_value, p);
+	}
+	for (int u = 0; u < NR_USAGE_METRICS; u++)
+		err |= summarise(&g->usage[u], rows, nr_rows, config->rounds, usage_value, u);
+	for (int h = 0; h < NR_HARNESS_METRICS; h++)
+		err |= summarise_timings(&g->harness[h], timings, config->rounds, h);
+	return err ? -1 : 0;
+}
+
+/* Rows of one group are contiguous when written in run order per group;
+ * gather them so each group is summarised from its own rows only. */
+static struct instance_result *rows_of(const struct instance_result *results, size_t nr,
+				       unsigned loader, unsigned instances, size_t *count)
+{
+	struct instance_result *rows = malloc((nr + 1) * sizeof(*rows));
+
+	*count = 0;
+	if (!rows)
+		return NULL;
+	for (size_t i = 0; i < nr; i++)
+		if (results[i].loader == loader && results[i].instances == instances)
+			rows[(*count)++] = results[i];
+	return rows;
+}
+
+int summary_compute(struct run_summary *summary, const struct bench_config *config,
+		    const struct instance_result *results, size_t nr_results,
+		    const struct round_timing *timings)
+{
+	memset(summary, 0, sizeof(*summary));
+	summary->config = config;
+	summary->results = results;
+	summary->nr_results = nr_results;
+	summary->nr_groups = config->nr_instance_counts * config->nr_loaders;
+	summary->groups = calloc(summary->nr_groups, sizeof(*summary->groups));
+	if (!summary->groups)
+		return -1;
+	for (unsigned c = 0; c < config->nr_instance_counts; c++) {
+		for (unsigned l = 0; l < config->nr_loaders; l++) {
+			unsigned gi = summary_group_index(config, c, l);
+			struct group_summary *g = &summary->groups[gi];
+			size_t count;
+			struct instance_result *rows =
+				rows_of(results, nr_results, l, config->instance_counts[c], &count);
+
+			g->loader = l;
+			g->instances = config->instance_counts[c];
+			if (!rows ||
+			    compute_group(g, config, rows, count, timings + (size_t)gi * config->rounds)) {
+				free(rows);
+				pr_err("out of memory computing statistics");
+				return -1;
+			}
+			free(rows);
+		}
+	}
+	return 0;
+}
+
+static void free_metrics(struct metric_summary *m, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(m[i].samples);
+}
+
+void summary_free(struct run_summary *summary)
+{
+	for (unsigned i = 0; i < summary->nr_groups; i++) {
+		struct group_summary *g = &summary->groups[i];
+
+		free_metrics(g->mem_kb, NR_MEM_METRICS);
+		free_metrics(g->point_ms, NR_POINTS);
+		free_metrics(g->delta_ms, NR_POINTS);
+		free_metrics(g->usage, NR_USAGE_METRICS);
+		free_metrics(g->harness, NR_HARNESS_METRICS);
+	}
+	free(summary->groups);
+	summary->groups = NULL;
+}
+
+const struct group_summary *summary_group(const struct run_summary *summary, unsigned int loader,
+					  unsigned int instances)
+{
+	for (unsigned i = 0; i < summary->nr_groups; i++)
+		if (summary->groups[i].loader == loader && summary->groups[i].instances == instances)
+			return &summary->groups[i];
+	return NULL;
+}

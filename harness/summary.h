@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The statistics of a run, computed once from the raw rows and read by
+ * every output (tables, JSON). Per (loader, N): each round contributes one
+ * sample per metric, the mean over that round's instances; statistics are
+ * across rounds.
+ */
+#ifndef LOADBENCH_SUMMARY_H
+#define LOADBENCH_SUMMARY_H
+
+#include "bench_config.h"
+#include "results.h"
+#include "round.h"
+#include "stats.h"
+
+#include <stddef.h>
+
+enum mem_metric {
+	MEM_USS,
+	MEM_PSS,
+	MEM_RSS,
+	MEM_PSS_ANON,
+	MEM_PSS_FILE,
+	MEM_SHARED_CLEAN,
+	MEM_PRIVATE_DIRTY,
+	NR_MEM_METRICS
+};
+
+enum usage_metric { USAGE_MINOR_FAULTS, USAGE_USER_MS, USAGE_SYSTEM_MS, NR_USAGE_METRICS };
+
+enum harness_metric { HARNESS_LAUNCH_MS, HARNESS_BOOT_MS, HARNESS_SAMPLE_MS, NR_HARNESS_METRICS };
+
+struct metric_summary {
+	struct sample_stats stats;
+	double *samples; /* one per round that measured it, in round order */
+	unsigned int nr_samples;
+};
+
+struct group_summary {
+	unsigned int loader;
+	unsigned int instances;
+	unsigned int launched; /* instances x rounds */
+	unsigned int booted;
+	unsigned int failed;
+	struct metric_summary mem_kb[NR_MEM_METRICS];
+	struct metric_summary point_ms[NR_POINTS];
+	/* From the previous point this instance reported (load_done: from 0). */
+	struct metric_summary delta_ms[NR_POINTS];
+	struct metric_summary usage[NR_USAGE_METRICS];
+	struct metric_summary harness[NR_HARNESS_METRICS];
+};
+
+struct run_summary {
+	const struct bench_config *config;
+	unsigned int nr_groups;
+	struct group_summary *groups;
+	const struct instance_result *results;
+	size_t nr_results;
+};
+
+const char *mem_metric_name(enum mem_metric metric);
+const char *usage_metric_name(enum usage_metric metric);
+const char *harness_metric_name(enum harness_metric metric);
+
+/* results: every row of the run; timings: one per (group, round), indexed
+ * group * rounds + round with groups in (instance count, loader) order. */
+int summary_compute(struct run_summary *summary, const struct bench_config *config,
+		    const struct instance_result *results, size_t nr_results,
+		    const struct round_timing *timings);
+void summary_free(struct run_summary *summary);
+
+/* The group of (loader, N), or NULL. */
+const struct group_summary *summary_group(const struct run_summary *summary, unsigned int loader,
+					  unsigned int instances);
+/* Index of a group in summary and in the timings array. */
+unsigned int summary_group_index(const struct bench_config *config, unsigned int count_index,
+				 unsigned int loader);
+
+#endif

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+#include "summary_json.h"
+
+#include "json_writer.h"
+
+#include <stdio.h>
+
+static void write_metric(struct json_writer *j, const char *key, const struct metric_summary *m)
+{
+	const struct sample_stats *s = &m->stats;
+
+	json_object_begin(j, key);
+	json_integer(j, "n", s->n);
+	if (s->n == 0) {
+		/* Nothing measured: null, never a made-up zero. */
+		json_null(j, "median");
+		json_null(j, "mean");
+	} else {
+		json_number(j, "median", s->median);
+		json_number(j, "mean", s->mean);
+		json_number(j, "min", s->min);
+		json_number(j, "max", s->max);
+		json_number(j, "stddev", s->stddev);
+		json_number(j, "ci95", s->ci95);
+	}
+	json_array_begin(j, "samples");
+	for (unsigned i = 0; i < m->nr_samples; i++)
+		json_number(j, NULL, m->samples[i]);
+	json_array_end(j);
+	json_object_end(j);
+}
+
+static void write_image(struct json_writer *j, const char *key, const struct image_info *image)
+{
+	char hash[24];
+
+	if (!image->path) {
+		json_null(j, key);
+		return;
+	}
+	json_object_begin(j, key);
+	json_string(j, "path", image->path);
+	if (image->present) {
+		snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)image->hash);
+		json_integer(j, "bytes", (long long)image->bytes);
+		json_string(j, "fnv1a64", hash);
+	}
+	json_object_end(j);
+}
+
+static void write_context(struct json_writer *j, const struct run_context *ctx,
+			  const struct bench_config *config)
+{
+	json_object_begin(j, "context");
+	json_string(j, "date", ctx->date);
+	json_string(j, "host", ctx->host);
+	json_string(j, "host_kernel", ctx->host_kernel);
+	json_string(j, "cpu", ctx->cpu);
+	json_string(j, "kvm_mode", ctx->kvm_mode);
+	json_string(j, "page_cache", config->cache);
+	json_string(j, "thp", ctx->thp);
+	json_string(j, "ksm_run", ctx->ksm);
+	json_string(j, "loadvm_version", ctx->loadvm_version);
+	json_string(j, "loadbench_version", KVMLB_VERSION " (" KVMLB_GIT_REV ")");
+	write_image(j, "kernel", &ctx->kernel);
+	write_image(j, "initrd", &ctx->initrd);
+	json_object_end(j);
+}
+
+static void write_config(struct json_writer *j, const struct bench_config *config)
+{
+	json_object_begin(j, "config");
+	json_array_begin(j, "instances");
+	for (unsigned i = 0; i < config->nr_instance_counts; i++)
+		json_integer(j, NULL, config->instance_counts[i]);
+	json_array_end(j);
+	json_array_begin(j, "loaders");
+	for (unsigned i = 0; i < config->nr_loaders; i++)
+		json_string(j, NULL, config->loaders[i]);
+	json_array_end(j);
+	json_integer(j, "rounds", config->rounds);
+	json_integer(j, "mem_mib", config->mem_mib);
+	json_integer(j, "vcpus", config->vcpus);
+	json_string(j, "cmdline_extra", config->cmdline ? config->cmdline : "");
+	json_number(j, "settle_s", config->settle_s);
+	json_number(j, "timeout_s", config->timeout_s);
+	json_object_end(j);
+}
+
+static void write_failures(struct json_writer *j, const struct run_summary *summary,
+			   const struct group_summary *g)
+{
+	json_array_begin(j, "failures");
+	for (size_t i = 0; i < summary->nr_results; i++) {
+		const struct instance_result *r = &summary->results[i];
+
+		if (r->loader != g->loader || r->instances != g->instances ||
+		    r->status == INSTANCE_OK)
+			continue;
+		json_object_begin(j, NULL);
+		json_integer(j, "round", r->round);
+		json_integer(j, "instance", r->index);
+		json_string(j, "status", instance_status_name(r->status));
+		json_string(j, "reason", r->reason);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+static void write_group(struct json_writer *j, const struct run_summary *summary,
+			const struct group_summary *g)
+{
+	json_object_begin(j, NULL);
+	json_string(j, "loader", summary->config->loaders[g->loader]);
+	json_integer(j, "instances", g->instances);
+	json_integer(j, "launched", g->launched);
+	json_integer(j, "booted", g->booted);
+	json_integer(j, "failed", g->failed);
+	write_failures(j, summary, g);
+	json_object_begin(j, "memory_kb");
+	for (int m = 0; m < NR_MEM_METRICS; m++)
+		write_metric(j, mem_metric_name(m), &g->mem_kb[m]);
+	json_object_end(j);
+	json_object_begin(j, "trace_ms");
+	for (int p = 0; p < NR_POINTS; p++)
+		write_metric(j, bench_point_name(p), &g->point_ms[p]);
+	json_object_end(j);
+	json_object_begin(j, "delta_ms");
+	for (int p = 0; p < NR_POINTS; p++)
+		write_metric(j, bench_point_name(p), &g->delta_ms[p]);
+	json_object_end(j);
+	json_object_begin(j, "rusage");
+	for (int u = 0; u < NR_USAGE_METRICS; u++)
+		write_metric(j, usage_metric_name(u), &g->usage[u]);
+	json_object_end(j);
+	json_object_begin(j, "harness");
+	for (int h = 0; h < NR_HARNESS_METRICS; h++)
+		write_metric(j, harness_metric_name(h), &g->harness[h]);
+	json_object_end(j);
+	json_object_end(j);
+}
+
+void summary_json_write(FILE *f, const struct run_summary *summary, const struct run_context *ctx,
+			double harness_cpu_ms)
+{
+	struct json_writer j;
+
+	json_init(&j, f);
+	json_object_begin(&j, NULL);
+	json_string(&j, "schema", SUMMARY_SCHEMA);
+	write_context(&j, ctx, summary->config);
+	write_config(&j, summary->config);
+	json_number(&j, "harness_cpu_ms", harness_cpu_ms);
+	json_array_begin(&j, "results");
+	for (unsigned i = 0; i < summary->nr_groups; i++)
+		write_group(&j, summary, &summary->groups[i]);
+	json_array_end(&j);
+	json_object_end(&j);
+}

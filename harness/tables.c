@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: MIT
+#include "tables.h"
+
+#include "text_table.h"
+
+#include <string.h>
+
+#define NA "n/a"
+
+static const char *base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	return slash ? slash + 1 : path ? path : "none";
+}
+
+/* Memory figures in MB as smem -k prints them (2^20 bytes). */
+static void mb_cell(struct text_table *t, unsigned row, unsigned col, const struct metric_summary *m)
+{
+	if (m->stats.n == 0)
+		table_set(t, row, col, NA);
+	else
+		table_set(t, row, col, "%.1f", m->stats.median / 1024.0);
+}
+
+static void memory_table(struct text_table *t, const struct run_summary *s)
+{
+	const struct bench_config *config = s->config;
+	unsigned row;
+
+	table_init(t, "Memory footprint per instance [MB]", 1 + 2 * config->nr_loaders);
+	t->header_rows = 2;
+	row = table_add_row(t);
+	table_add_row(t);
+	table_set(t, 1, 0, "# instances");
+	for (unsigned l = 0; l < config->nr_loaders; l++) {
+		table_set(t, row, 1 + 2 * l, "%s", config->loaders[l]);
+		table_set(t, 1, 1 + 2 * l, "USS");
+		table_set(t, 1, 2 + 2 * l, "PSS");
+	}
+	for (unsigned c = 0; c < config->nr_instance_counts; c++) {
+		row = table_add_row(t);
+		table_set(t, row, 0, "%u", config->instance_counts[c]);
+		for (unsigned l = 0; l < config->nr_loaders; l++) {
+			const struct group_summary *g =
+				summary_group(s, l, config->instance_counts[c]);
+
+			mb_cell(t, row, 1 + 2 * l, &g->mem_kb[MEM_USS]);
+			mb_cell(t, row, 2 + 2 * l, &g->mem_kb[MEM_PSS]);
+		}
+	}
+}
+
+static void point_cell(struct text_table *t, unsigned row, unsigned col,
+		       const struct group_summary *g, int point, int with_delta)
+{
+	const struct sample_stats *p = &g->point_ms[point].stats;
+	const struct sample_stats *d = &g->delta_ms[point].stats;
+
+	if (p->n == 0)
+		table_set(t, row, col, NA);
+	else if (with_delta && d->n)
+		table_set(t, row, col, "%.2f (+%.2f)", p->median, d->median);
+	else
+		table_set(t, row, col, "%.2f", p->median);
+}
+
+static void boot_table(struct text_table *t, const struct run_summary *s, unsigned instances)
+{
+	const struct bench_config *config = s->config;
+	char title[96];
+	unsigned row;
+
+	snprintf(title, sizeof(title), "Boot time [ms], %u instance%s", instances,
+		 instances == 1 ? "" : "s");
+	table_init(t, title, 1 + config->nr_loaders);
+	row = table_add_row(t);
+	table_set(t, row, 0, "trace point");
+	for (unsigned l = 0; l < config->nr_loaders; l++)
+		table_set(t, row, 1 + l, "%s", config->loaders[l]);
+	for (int p = 0; p < NR_POINTS; p++) {
+		row = table_add_row(t);
+		table_set(t, row, 0, "%s", bench_point_name(p));
+		for (unsigned l = 0; l < config->nr_loaders; l++)
+			point_cell(t, row, 1 + l, summary_group(s, l, instances), p,
+				   p != POINT_LOAD_DONE);
+	}
+}
+
+static void user_by_count_table(struct text_table *t, const struct run_summary *s)
+{
+	const struct bench_config *config = s->config;
+	unsigned row;
+
+	table_init(t, "linux_start_user by instance count [ms], median +- 95% CI",
+		   1 + config->nr_loaders);
+	row = table_add_row(t);
+	table_set(t, row, 0, "# instances");
+	for (unsigned l = 0; l < config->nr_loaders; l++)
+		table_set(t, row, 1 + l, "%s", config->loaders[l]);
+	for (unsigned c = 0; c < config->nr_instance_counts; c++) {
+		row = table_add_row(t);
+		table_set(t, row, 0, "%u", config->instance_counts[c]);
+		for (unsigned l = 0; l < config->nr_loaders; l++) {
+			const struct sample_stats *u =
+				&summary_group(s, l, config->instance_counts[c])
+					 ->point_ms[POINT_LINUX_START_USER]
+					 .stats;
+
+			if (u->n == 0)
+				table_set(t, row, 1 + l, NA);
+			else
+				table_set(t, row, 1 + l, "%.2f +- %.2f", u->median, u->ci95);
+		}
+	}
+}
+
+static void render(FILE *f, const struct text_table *t, enum table_style style)
+{
+	if (style == TABLES_MARKDOWN)
+		table_render_markdown(f, t);
+	else
+		table_render_text(f, t);
+}
+
+static void heading(FILE *f, const struct run_summary *s, const struct run_context *ctx,
+		    enum table_style style)
+{
+	const struct bench_config *config = s->config;
+
+	fprintf(f, "%s kernel %s, initrd %s, %u MiB, %u vCPU, %u round%s, KVM mode %s, %s cache\n",
+		style == TABLES_MARKDOWN ? "###" : "#", base_name(config->kernel),
+		base_name(config->initrd), config->mem_mib, config->vcpus, config->rounds,
+		config->rounds == 1 ? "" : "s", ctx->kvm_mode, config->cache);
+	if (strcmp(ctx->kvm_mode, "rig") == 0)
+		fputs("\nTimings come from inside the nested rig and are TCG-scaled: compare "
+		      "loaders as ratios, not as absolute milliseconds. Memory figures are "
+		      "exact.\n",
+		      f);
+	else if (strcmp(ctx->kvm_mode, "emulated") == 0)
+		fputs("\nThis host's KVM emulates guest code (about 1 us per instruction): "
+		      "timings include that emulation; compare loaders as ratios. Memory "
+		      "figures are exact.\n",
+		      f);
+	fputs("\nMedians across rounds of the per-instance mean; MB = 2^20 bytes (smem -k); "
+	      "USS = Private_Clean + Private_Dirty. n/a: no instance reported it.\n\n",
+	      f);
+}
+
+static void failures(FILE *f, const struct run_summary *s)
+{
+	unsigned total = 0;
+
+	for (unsigned i = 0; i < s->nr_groups; i++)
+		total += s->groups[i].failed;
+	fprintf(f, "Failed instances: %u of %zu", total, s->nr_results);
+	for (unsigned i = 0; i < s->nr_groups && total; i++)
+		if (s->groups[i].failed)
+			fprintf(f, "; %s N=%u: %u", s->config->loaders[s->groups[i].loader],
+				s->groups[i].instances, s->groups[i].failed);
+	fputs(total ? " (reasons in raw.csv and summary.json)\n" : "\n", f);
+}
+
+static unsigned smallest_count(const struct bench_config *config)
+{
+	unsigned smallest = config->instance_counts[0];
+
+	for (unsigned c = 1; c < config->nr_instance_counts; c++)
+		if (config->instance_counts[c] < smallest)
+			smallest = config->instance_counts[c];
+	return smallest;
+}
+
+void tables_write(FILE *f, const struct run_summary *s, const struct run_context *ctx,
+		  enum table_style style)
+{
+	static struct text_table t;
+
+	heading(f, s, ctx, style);
+	memory_table(&t, s);
+	render(f, &t, style);
+	boot_table(&t, s, smallest_count(s->config));
+	render(f, &t, style);
+	if (s->config->nr_instance_counts > 1) {
+		user_by_count_table(&t, s);
+		render(f, &t, style);
+	}
+	failures(f, s);
+}
