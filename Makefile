@@ -24,7 +24,7 @@ GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 VERSION := 0.1.0
 CFLAGS += -DKVMLB_VERSION='"$(VERSION)"' -DKVMLB_GIT_REV='"$(GIT_REV)"'
 
-.PHONY: all clean test check-format lint
+.PHONY: all clean test check-format format lint
 all:
 
 include loader/loader.mk
@@ -55,10 +55,16 @@ LINT_SH := $(shell git ls-files '*.sh' .ci/run 2>/dev/null)
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -D__x86_64__ -D_GNU_SOURCE \
-		-Iinclude -Icommon -Iloader $(LINT_C_SRCS)
+		-Iinclude -Icommon -Iloader -Iharness $(LINT_C_SRCS)
 	clang-tidy --quiet $(LINT_C_SRCS) -- -std=c11 -D_GNU_SOURCE -Iinclude -Icommon \
-		-Iloader -Ibench/probe -DKVMLB_VERSION='"lint"' -DKVMLB_GIT_REV='"lint"' 2>/dev/null
+		-Iloader -Iharness -Ibench/probe -DKVMLB_VERSION='"lint"' -DKVMLB_GIT_REV='"lint"' 2>/dev/null
 	shellcheck $(LINT_SH)
 
+FORMAT_SRCS := $(LINT_C_SRCS) bench/probe/probe.c $(wildcard include/*.h loader/*.h \
+	common/*.h harness/*.h tests/*/*.h bench/probe/*.h)
+
 check-format:
-	clang-format --dry-run --Werror $(LINT_C_SRCS) $(wildcard include/*.h loader/*.h common/*.h)
+	clang-format --dry-run --Werror $(FORMAT_SRCS)
+
+format:
+	clang-format -i $(FORMAT_SRCS)

@@ -41,7 +41,7 @@ int content_hash64_file(const char *path, uint64_t *hash, uint64_t *size)
 	*size = (uint64_t)st.st_size;
 	if (st.st_size == 0) {
 		close(fd);
-		*hash = content_hash64(NULL, 0);
+		*hash = content_hash64((const uint8_t *)"", 0);
 		return 0;
 	}
 	bytes = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);

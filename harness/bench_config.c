@@ -187,7 +187,7 @@ static const char *sibling(const char *name)
 	slash = strrchr(path, '/');
 	if (!slash || (size_t)(slash - path) + 1 + strlen(name) >= PATH_MAX)
 		return name;
-	strcpy(slash + 1, name);
+	memcpy(slash + 1, name, strlen(name) + 1);
 	return path;
 }
 
@@ -261,7 +261,7 @@ static int apply_option(int opt, const char *arg, struct bench_config *config)
 			       : usage_error("timeout", arg, "expected seconds > 0");
 	case OPT_OUT: config->out_dir = arg; return 0;
 	case OPT_KVM_MODE:
-		if (strcmp(arg, "native") && strcmp(arg, "rig"))
+		if (strcmp(arg, "native") != 0 && strcmp(arg, "rig") != 0)
 			return usage_error("kvm-mode", arg, "expected native or rig");
 		config->kvm_mode = arg;
 		return 0;
@@ -283,7 +283,8 @@ int bench_config_parse(int argc, char **argv, struct bench_config *config)
 			return 1;
 		}
 		if (opt == '?') {
-			pr_err("unknown option or missing value: '%s' (see --help)", argv[optind - 1]);
+			pr_err("unknown option or missing value: '%s' (see --help)",
+			       argv[optind - 1]);
 			return -1;
 		}
 		if (apply_option(opt, optarg, config))

@@ -33,9 +33,9 @@ struct bench_config {
 	const char *out_dir;
 	unsigned int formats;
 	bool quiet;
-	const char *loadvm;    /* path of the VMM binary */
-	const char *kvm_mode;  /* "native" or "rig", as the caller knows it */
-	const char *cache;     /* "warm" (cold is a later option) */
+	const char *loadvm;   /* path of the VMM binary */
+	const char *kvm_mode; /* "native" or "rig", as the caller knows it */
+	const char *cache;    /* "warm" (cold is a later option) */
 };
 
 /* Returns 0 to run, 1 if --help was printed, -1 after a one-line error. */

@@ -22,8 +22,8 @@ struct run_context {
 	char host_kernel[160];
 	char cpu[128];
 	char kvm_mode[16]; /* native, emulated, rig or unknown */
-	char thp[32];      /* /sys/kernel/mm/transparent_hugepage/enabled */
-	char ksm[16];      /* /sys/kernel/mm/ksm/run */
+	char thp[32];	   /* /sys/kernel/mm/transparent_hugepage/enabled */
+	char ksm[16];	   /* /sys/kernel/mm/ksm/run */
 	char loadvm_version[96];
 	struct image_info kernel;
 	struct image_info initrd;

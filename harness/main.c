@@ -169,7 +169,7 @@ static int write_outputs(const struct run *run, const struct run_summary *summar
 {
 	struct rusage self, children;
 	double cpu_ms;
-	struct atomic_file af;
+	struct atomic_file af = { 0 };
 	FILE *f;
 	int err = 0;
 
@@ -232,9 +232,10 @@ int main(int argc, char **argv)
 		return status > 0 ? EXIT_OK : EXIT_USAGE;
 	if (check_images(&run.config) || check_memory(&run.config) || prepare_out_dir(&run))
 		return EXIT_USAGE;
-	run.results = calloc(total_rows(&run.config), sizeof(*run.results));
+	run.results = calloc(total_rows(&run.config) + 1, sizeof(*run.results));
 	run.timings = calloc((size_t)run.config.nr_instance_counts * run.config.nr_loaders *
-				     run.config.rounds,
+					     run.config.rounds +
+				     1,
 			     sizeof(*run.timings));
 	if (!run.results || !run.timings) {
 		pr_err("out of memory");

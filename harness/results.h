@@ -19,9 +19,9 @@ enum bench_point {
 
 enum instance_status {
 	INSTANCE_OK,
-	INSTANCE_TIMEOUT,     /* no linux_start_user before the deadline */
-	INSTANCE_EXITED,      /* loadvm ended before linux_start_user */
-	INSTANCE_NO_SAMPLE,   /* booted, but smaps_rollup could not be read */
+	INSTANCE_TIMEOUT,   /* no linux_start_user before the deadline */
+	INSTANCE_EXITED,    /* loadvm ended before linux_start_user */
+	INSTANCE_NO_SAMPLE, /* booted, but smaps_rollup could not be read */
 	INSTANCE_LAUNCH_FAILED,
 };
 

@@ -11,9 +11,9 @@
 #include "results.h"
 
 struct round_timing {
-	double launch_ms;  /* first fork to last exec handed off */
-	double boot_ms;    /* first fork until every instance booted or failed */
-	double sample_ms;  /* reading every booted instance's smaps_rollup */
+	double launch_ms; /* first fork to last exec handed off */
+	double boot_ms;	  /* first fork until every instance booted or failed */
+	double sample_ms; /* reading every booted instance's smaps_rollup */
 };
 
 /* Fills results[0..n). Returns 0, or -1 if the round could not run at all

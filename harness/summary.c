@@ -207,8 +207,8 @@ int summary_compute(struct run_summary *summary, const struct bench_config *conf
 
 			g->loader = l;
 			g->instances = config->instance_counts[c];
-			if (!rows ||
-			    compute_group(g, config, rows, count, timings + (size_t)gi * config->rounds)) {
+			if (!rows || compute_group(g, config, rows, count,
+						   timings + (size_t)gi * config->rounds)) {
 				free(rows);
 				pr_err("out of memory computing statistics");
 				return -1;
@@ -244,7 +244,8 @@ const struct group_summary *summary_group(const struct run_summary *summary, uns
 					  unsigned int instances)
 {
 	for (unsigned i = 0; i < summary->nr_groups; i++)
-		if (summary->groups[i].loader == loader && summary->groups[i].instances == instances)
+		if (summary->groups[i].loader == loader &&
+		    summary->groups[i].instances == instances)
 			return &summary->groups[i];
 	return NULL;
 }

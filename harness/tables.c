@@ -15,7 +15,8 @@ static const char *base_name(const char *path)
 }
 
 /* Memory figures in MB as smem -k prints them (2^20 bytes). */
-static void mb_cell(struct text_table *t, unsigned row, unsigned col, const struct metric_summary *m)
+static void mb_cell(struct text_table *t, unsigned row, unsigned col,
+		    const struct metric_summary *m)
 {
 	if (m->stats.n == 0)
 		table_set(t, row, col, NA);

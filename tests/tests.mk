@@ -5,12 +5,12 @@ TEST_SUPPORT_SRCS := $(wildcard tests/support/*.c)
 TEST_UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_INTEGRATION_SRCS := $(wildcard tests/integration/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_UNIT_SRCS) $(TEST_INTEGRATION_SRCS))
-TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/obj/%.o) $(LOADVM_LIB_OBJS) \
-	$(BUILD)/obj/common/smaps.o
+TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/obj/%.o) \
+	$(sort $(LOADVM_LIB_OBJS) $(LOADBENCH_LIB_OBJS))
 
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Icommon -Iloader $(LDFLAGS) $< $(TEST_SUPPORT_OBJS) $(LOADVM_LIBS) -lcmocka -o $@
+	$(CC) $(CFLAGS) -Icommon -Iloader -Iharness $(LDFLAGS) $< $(TEST_SUPPORT_OBJS) $(LOADVM_LIBS) -lproc2 -lcmocka -o $@
 
 .PHONY: test-bins
 test-bins: $(TEST_BINS) all

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+/*
+ * loadbench end to end on the probe guest (this machine's /dev/kvm):
+ * instances 1,2 x both loaders x 2 rounds. Every instance boots, the mmap
+ * loader's USS at N=2 sits below copy's by most of the probe's read-only
+ * part, every output file is there and parseable, and failing guests are
+ * recorded, not dropped.
+ */
+#include "../support/test_main.h"
+
+#include "../support/elf_fixture.h"
+#include "../support/spawn.h"
+#include "guest_layout.h"
+#include "kernel_image.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define RUN_TIMEOUT_S 300
+
+static double read_only_mib;
+
+static const char *loadbench_path(void)
+{
+	const char *env = getenv("LOADBENCH");
+
+	return env && *env ? env : "build/loadbench";
+}
+
+static int setup(void **state)
+{
+	const struct image_limits limits = { GUEST_RAM_MAX, BOOT_DATA_END };
+	struct kernel_image image;
+
+	(void)state;
+	if (!have_kvm() || kernel_image_open(&image, probe_elf_path(), &limits))
+		return -1;
+	read_only_mib = (double)image.segments[0].file_size / (1 << 20);
+	kernel_image_close(&image);
+	sync_file(probe_elf_path());
+	return 0;
+}
+
+/* The median of a memory metric from summary.json, in MiB, via python3's
+ * json module: an independent reader of our JSON. */
+static double summary_mib(const char *dir, const char *loader, int n, const char *metric)
+{
+	char script[512], out[64];
+	const char *argv[] = { "/usr/bin/python3", "-c", script, NULL };
+	char *text;
+	double value;
+
+	snprintf(
+		script, sizeof(script),
+		"import json\n"
+		"s = json.load(open('%s/summary.json'))\n"
+		"g = [r for r in s['results'] if r['loader'] == '%s' and r['instances'] == %d][0]\n"
+		"print(g['memory_kb']['%s']['median'] / 1024)\n",
+		dir, loader, n, metric);
+	snprintf(out, sizeof(out), "%s", test_path("py.out"));
+	assert_int_equal(run_cmd(argv, out, test_path("py.err"), 30), 0);
+	text = slurp(out);
+	assert_non_null(text);
+	value = strtod(text, NULL);
+	free(text);
+	return value;
+}
+
+static int count_lines(const char *path)
+{
+	char *text = slurp(path);
+	int lines = 0;
+
+	assert_non_null(text);
+	for (char *p = text; *p; p++)
+		lines += *p == '\n';
+	free(text);
+	return lines;
+}
+
+static void probe_run_measures_sharing(void **state)
+{
+	const char *dir = test_path("bench-probe");
+	const char *argv[] = { loadbench_path(),
+			       "--kernel",
+			       probe_elf_path(),
+			       "--instances",
+			       "1,2",
+			       "--rounds",
+			       "2",
+			       "--settle",
+			       "0.2",
+			       "--out",
+			       dir,
+			       "--quiet",
+			       NULL };
+	struct stat st;
+	double copy_uss, mmap_uss, mmap_pss;
+
+	(void)state;
+	assert_int_equal(run_cmd(argv, test_path("lb.out"), test_path("lb.err"), RUN_TIMEOUT_S), 0);
+	copy_uss = summary_mib(dir, "copy", 2, "uss");
+	mmap_uss = summary_mib(dir, "mmap", 2, "uss");
+	mmap_pss = summary_mib(dir, "mmap", 2, "pss");
+	printf("# N=2: copy USS %.1f MiB, mmap USS %.1f MiB, mmap PSS %.1f MiB, read-only part "
+	       "%.1f MiB\n",
+	       copy_uss, mmap_uss, mmap_pss, read_only_mib);
+	assert_true(copy_uss - mmap_uss >= 0.8 * read_only_mib);
+	assert_true(mmap_pss < mmap_uss + read_only_mib);
+	/* 2 loaders x (1 + 2) instances x 2 rounds, plus the header. */
+	assert_int_equal(count_lines(test_path("bench-probe/raw.csv")), 13);
+	assert_int_equal(stat(test_path("bench-probe/raw.csv.partial"), &st), -1);
+	assert_int_equal(stat(test_path("bench-probe/tables.txt"), &st), 0);
+	assert_int_equal(stat(test_path("bench-probe/tables.md"), &st), 0);
+}
+
+static void failing_guests_are_recorded(void **state)
+{
+	/* jmp $: a guest that never reaches linux_start_user. */
+	static const uint8_t hang[] = { 0xeb, 0xfe };
+	const char *dir = test_path("bench-hang");
+	const char *kernel = test_path("hang.elf");
+	const char *argv[] = { loadbench_path(),
+			       "--kernel",
+			       kernel,
+			       "--instances",
+			       "2",
+			       "--loaders",
+			       "mmap",
+			       "--rounds",
+			       "1",
+			       "--timeout",
+			       "1",
+			       "--settle",
+			       "0",
+			       "--out",
+			       dir,
+			       "--quiet",
+			       NULL };
+	struct elf_fixture f;
+	char *csv, *tables;
+
+	(void)state;
+	elf_fixture_default(&f);
+	f.code = hang;
+	f.code_len = sizeof(hang);
+	assert_int_equal(elf_fixture_write(&f, kernel), 0);
+	assert_int_equal(run_cmd(argv, test_path("lb.out"), test_path("lb.err"), 60), 3);
+	csv = slurp(test_path("bench-hang/raw.csv"));
+	tables = slurp(test_path("bench-hang/tables.txt"));
+	assert_non_null(csv);
+	assert_non_null(tables);
+	assert_non_null(strstr(csv, ",timeout,"));
+	assert_non_null(strstr(tables, "Failed instances: 2 of 2"));
+	assert_non_null(strstr(tables, "n/a"));
+	free(csv);
+	free(tables);
+}
+
+static void bad_options_are_refused(void **state)
+{
+	static const char *const lists[] = { "", "0", "-1", "1,1", "a", "1,,2" };
+	char *err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		const char *argv[] = { loadbench_path(), "--kernel", probe_elf_path(),
+				       "--instances",	 lists[i],   NULL };
+
+		assert_int_equal(run_cmd(argv, test_path("lb.out"), test_path("lb.err"), 10), 2);
+		err = slurp(test_path("lb.err"));
+		assert_non_null(strstr(err, "--instances"));
+		free(err);
+	}
+	const char *too_many[] = { loadbench_path(), "--kernel", probe_elf_path(), "--instances",
+				   "1024",	     "--mem",	 "3072",	   NULL };
+	assert_int_equal(run_cmd(too_many, test_path("lb.out"), test_path("lb.err"), 10), 2);
+	err = slurp(test_path("lb.err"));
+	assert_non_null(strstr(err, "available"));
+	free(err);
+	const char *unknown_loader[] = { loadbench_path(), "--kernel", probe_elf_path(),
+					 "--loaders",	   "copy,ksm", NULL };
+	assert_int_equal(run_cmd(unknown_loader, test_path("lb.out"), test_path("lb.err"), 10), 2);
+	const char *unwritable[] = { loadbench_path(), "--kernel",	    probe_elf_path(),
+				     "--out",	       "/proc/no-such-dir", NULL };
+	assert_int_equal(run_cmd(unwritable, test_path("lb.out"), test_path("lb.err"), 10), 2);
+	const char *missing[] = { loadbench_path(), "--kernel", "/nonexistent.elf", NULL };
+	assert_int_equal(run_cmd(missing, test_path("lb.out"), test_path("lb.err"), 10), 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(probe_run_measures_sharing),
+		cmocka_unit_test(failing_guests_are_recorded),
+		cmocka_unit_test(bad_options_are_refused),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Statistics and tables on a synthetic run whose numbers are chosen by
+ * hand: the rendered text and Markdown must match the golden files in
+ * tests/fixtures/tables (UPDATE_GOLDEN=1 rewrites them; review the diff).
+ * linux_start_kernel is never reported, so it must show as n/a; one
+ * instance fails, so the failure line must count it.
+ */
+#include "../support/test_main.h"
+
+#include "../support/spawn.h"
+#include "summary.h"
+#include "summary_json.h"
+#include "tables.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ROUNDS 2
+
+static struct bench_config config;
+static struct run_context ctx;
+static struct instance_result rows[2 * (1 + 2) * ROUNDS];
+static struct round_timing timings[2 * 2 * ROUNDS];
+static size_t nr_rows;
+
+/* copy: 30 MiB private each; mmap: 6 MiB private + 24 MiB shared by N. */
+static void fill_row(struct instance_result *r, unsigned loader, unsigned n, unsigned round,
+		     unsigned index)
+{
+	int64_t shared = loader ? 24 * 1024 : 0;
+	int64_t private_kb = loader ? 6 * 1024 : 30 * 1024;
+
+	memset(r, 0, sizeof(*r));
+	r->loader = loader;
+	r->instances = n;
+	r->round = round;
+	r->index = index;
+	r->pid = 1000 + (int)(nr_rows);
+	for (int f = 0; f < SMAPS_NR_FIELDS; f++)
+		r->smaps.kb[f] = 0;
+	r->smaps.kb[SMAPS_PRIVATE_DIRTY] = private_kb;
+	r->smaps.kb[SMAPS_SHARED_CLEAN] = n > 1 ? shared : 0;
+	r->smaps.kb[SMAPS_PRIVATE_CLEAN] = n > 1 ? 0 : shared;
+	r->smaps.kb[SMAPS_RSS] = private_kb + shared;
+	r->smaps.kb[SMAPS_PSS] = private_kb + shared / n;
+	r->uss_kb = smaps_uss_kb(&r->smaps);
+	/* load 10/0.2 ms, init +5, user +40 (+round ms, so rounds differ). */
+	r->point_ns[POINT_LOAD_DONE] = loader ? 200000 : 10000000;
+	r->point_ns[POINT_VMM_INIT_END] = r->point_ns[POINT_LOAD_DONE] + 5000000;
+	r->point_ns[POINT_LINUX_START_KERNEL] = -1;
+	r->point_ns[POINT_LINUX_START_USER] =
+		r->point_ns[POINT_VMM_INIT_END] + 40000000 + (int64_t)round * 1000000;
+	r->status = INSTANCE_OK;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	config.instance_counts[0] = 1;
+	config.instance_counts[1] = 2;
+	config.nr_instance_counts = 2;
+	config.loaders[0] = "copy";
+	config.loaders[1] = "mmap";
+	config.nr_loaders = 2;
+	config.kernel = "build/probe.elf";
+	config.mem_mib = 128;
+	config.vcpus = 1;
+	config.rounds = ROUNDS;
+	config.cache = "warm";
+	snprintf(ctx.kvm_mode, sizeof(ctx.kvm_mode), "native");
+	for (unsigned c = 0; c < 2; c++)
+		for (unsigned r = 0; r < ROUNDS; r++)
+			for (unsigned l = 0; l < 2; l++)
+				for (unsigned i = 0; i < config.instance_counts[c]; i++)
+					fill_row(&rows[nr_rows++], l, config.instance_counts[c], r,
+						 i);
+	/* The last mmap instance of N=2, round 1 timed out. */
+	rows[nr_rows - 1].status = INSTANCE_TIMEOUT;
+	rows[nr_rows - 1].point_ns[POINT_LINUX_START_USER] = -1;
+	snprintf(rows[nr_rows - 1].reason, sizeof(rows[0].reason), "no linux_start_user");
+	return 0;
+}
+
+static void compare_golden(const char *name, const char *produced)
+{
+	char path[256];
+	char *golden;
+
+	snprintf(path, sizeof(path), "tests/fixtures/tables/%s", name);
+	if (getenv("UPDATE_GOLDEN")) {
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		fputs(produced, f);
+		fclose(f);
+	}
+	golden = slurp(path);
+	assert_non_null(golden);
+	if (strcmp(golden, produced) != 0)
+		fail_msg("%s differs from what was rendered:\n%s", path, produced);
+	free(golden);
+}
+
+static char *render(const struct run_summary *s, enum table_style style)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	tables_write(f, s, &ctx, style);
+	fclose(f);
+	return text;
+}
+
+static void statistics_from_rows(void **state)
+{
+	struct run_summary s;
+	const struct group_summary *g;
+
+	(void)state;
+	assert_int_equal(summary_compute(&s, &config, rows, nr_rows, timings), 0);
+	g = summary_group(&s, 1, 2);
+	assert_int_equal(g->launched, 4);
+	assert_int_equal(g->booted, 3);
+	assert_int_equal(g->failed, 1);
+	/* mmap N=2: USS 6 MiB, PSS 6 + 24/2 MiB. */
+	assert_true(g->mem_kb[MEM_USS].stats.median == 6 * 1024);
+	assert_true(g->mem_kb[MEM_PSS].stats.median == 18 * 1024);
+	assert_int_equal(g->point_ms[POINT_LINUX_START_KERNEL].stats.n, 0);
+	/* user: 45.2 ms in round 0, 46.2 in round 1 -> median 45.7 */
+	assert_true(g->point_ms[POINT_LINUX_START_USER].stats.median > 45.69 &&
+		    g->point_ms[POINT_LINUX_START_USER].stats.median < 45.71);
+	/* with linux_start_kernel missing, user's delta is from vmm_init_end */
+	assert_true(g->delta_ms[POINT_LINUX_START_USER].stats.median > 40.49 &&
+		    g->delta_ms[POINT_LINUX_START_USER].stats.median < 40.51);
+	summary_free(&s);
+}
+
+static void tables_match_golden_files(void **state)
+{
+	struct run_summary s;
+	char *text;
+
+	(void)state;
+	assert_int_equal(summary_compute(&s, &config, rows, nr_rows, timings), 0);
+	text = render(&s, TABLES_TEXT);
+	compare_golden("synthetic.txt", text);
+	assert_non_null(strstr(text, "n/a"));
+	free(text);
+	text = render(&s, TABLES_MARKDOWN);
+	compare_golden("synthetic.md", text);
+	free(text);
+	summary_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(statistics_from_rows),
+		cmocka_unit_test(tables_match_golden_files),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
