@@ -9,6 +9,9 @@
  *   0x00020000  kernel command line
  *   0x0009fc00  EBDA start: MP floating pointer + MP table (Linux scans
  *               the last KiB below 640 KiB); [EBDA, 1 MiB) is reserved
+ *   0x000e0000  ACPI tables: RSDP, XSDT, FADT, DSDT, MADT (start_info
+ *               points at the RSDP; kernels without MP table support,
+ *               such as Debian's cloud kernel, find their CPUs here)
  *   0x01000000  where Linux and the probe link their PT_LOADs (p_paddr)
  *   top of RAM  initrd, page aligned so the mmap loader can map it
  *
@@ -30,7 +33,9 @@
 
 #define EBDA_START 0x9fc00UL
 #define MPTABLE_ADDR EBDA_START
-#define MPTABLE_MAX_SIZE 0x400UL     /* to 640 KiB */
+#define MPTABLE_MAX_SIZE 0x400UL /* to 640 KiB */
+#define ACPI_TABLES_ADDR 0xe0000UL
+#define ACPI_TABLES_MAX_SIZE 0x2000UL
 #define HIGH_MEMORY_START 0x100000UL /* 1 MiB */
 
 #define BOOT_DATA_END HIGH_MEMORY_START

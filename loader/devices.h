@@ -28,12 +28,22 @@ struct serial_dev {
 };
 int serial_dev_register(struct io_bus *bus, struct serial_dev *dev);
 
-/* i8042 keyboard controller: command 0xfe on port 0x64 resets the machine,
- * which for us means a clean end of the VM (reboot=k). */
+/* i8042 keyboard controller: answers Linux's probe; command 0xfe on port
+ * 0x64 resets the machine, which for us means a clean end of the VM. */
 struct i8042_dev {
 	volatile sig_atomic_t *stop;
+	uint8_t status;
+	uint8_t output;
+	uint8_t ctr; /* the controller's command byte */
+	int pending_write;
 };
 int i8042_dev_register(struct io_bus *bus, struct i8042_dev *dev);
+
+/* CMOS real-time clock: the host's time, read-only. */
+struct rtc_dev {
+	uint8_t index;
+};
+int rtc_dev_register(struct io_bus *bus, struct rtc_dev *dev);
 
 /* Ports a PC guest pokes that need no model: POST/io-delay 0x80, and PCI
  * configuration (0xcf8-0xcff) answering "no device" for pci=off kernels. */

@@ -4,6 +4,7 @@
  * a chosen loading strategy, and reports boot trace points. Read top to
  * bottom: options, images, RAM, loading, VM, devices, run.
  */
+#include "acpi.h"
 #include "devices.h"
 #include "guest_layout.h"
 #include "initrd.h"
@@ -33,6 +34,7 @@ struct machine {
 	struct trace_dev trace;
 	struct serial_dev serial;
 	struct i8042_dev i8042;
+	struct rtc_dev rtc;
 	struct load_stats load;
 	volatile sig_atomic_t stop;
 };
@@ -96,30 +98,36 @@ static int attach_devices(struct machine *m, int serial_fd)
 	m->serial.vm_fd = m->vm.vm_fd;
 	m->i8042.stop = &m->stop;
 	if (trace_dev_register(&m->bus, &m->trace) || serial_dev_register(&m->bus, &m->serial) ||
-	    i8042_dev_register(&m->bus, &m->i8042) || quiet_ports_register(&m->bus))
+	    i8042_dev_register(&m->bus, &m->i8042) || rtc_dev_register(&m->bus, &m->rtc) ||
+	    quiet_ports_register(&m->bus))
 		return -1;
 	return 0;
 }
 
 static int boot_guest(struct machine *m, int serial_fd)
 {
-	const struct pvh_boot boot = {
+	struct pvh_boot boot = {
 		.cmdline = m->opts.cmdline,
 		.initrd_gpa = m->initrd.extent.gpa,
 		.initrd_size = m->opts.initrd ? m->initrd.extent.file_size : 0,
+		.rsdp_gpa = acpi_write(&m->mem, m->opts.vcpus),
 	};
+	char ports[256];
 	int status;
 
-	if (pvh_write_boot_info(&m->mem, &boot) || mptable_write(&m->mem, m->opts.vcpus) ||
-	    vm_create(&m->vm, &m->mem) || vm_create_vcpus(&m->vm, m->opts.vcpus) ||
+	if (!boot.rsdp_gpa || pvh_write_boot_info(&m->mem, &boot) ||
+	    mptable_write(&m->mem, m->opts.vcpus) || vm_create(&m->vm, &m->mem) ||
+	    vm_create_vcpus(&m->vm, m->opts.vcpus) ||
 	    vm_setup_pvh_entry(&m->vm, m->kernel.pvh_entry) || attach_devices(m, serial_fd))
 		return EXIT_ERROR;
 	trace_log_point("vmm_init_end", TRACE_VALUE_NONE);
 	status = vmm_run(&m->vm, &m->bus, &m->stop);
-	pr_info("unhandled I/O: %llu port accesses, %llu MMIO accesses; serial: %llu bytes "
-		"written, %llu dropped over the limit",
-		(unsigned long long)m->bus.unhandled_pio, (unsigned long long)m->bus.unhandled_mmio,
-		(unsigned long long)m->serial.written, (unsigned long long)m->serial.dropped);
+	io_bus_describe_unhandled(&m->bus, ports, sizeof(ports));
+	pr_info("unhandled I/O: %llu port accesses (%s), %llu MMIO accesses; serial: %llu "
+		"bytes written, %llu dropped over the limit",
+		(unsigned long long)m->bus.unhandled_pio, ports[0] ? ports : "none",
+		(unsigned long long)m->bus.unhandled_mmio, (unsigned long long)m->serial.written,
+		(unsigned long long)m->serial.dropped);
 	vm_destroy(&m->vm);
 	return status;
 }

@@ -48,6 +48,7 @@ int pvh_write_boot_info(struct guest_mem *mem, const struct pvh_boot *boot)
 	info->version = 1;
 	info->cmdline_paddr = CMDLINE_ADDR;
 	info->memmap_paddr = PVH_MEMMAP_ADDR;
+	info->rsdp_paddr = boot->rsdp_gpa;
 	info->memmap_entries = pvh_build_memmap(mem->size, map, PVH_MEMMAP_MAX_ENTRIES);
 	if (boot->initrd_size) {
 		memset(mod, 0, sizeof(*mod));

@@ -12,6 +12,7 @@ struct pvh_boot {
 	const char *cmdline;
 	uint64_t initrd_gpa;
 	uint64_t initrd_size; /* 0: no initrd */
+	uint64_t rsdp_gpa;    /* 0: no ACPI */
 };
 
 /* Writes start_info, module list, memory map and cmdline into guest RAM at

@@ -1,19 +1,41 @@
 #!/usr/bin/env bash
 # Runs each test program, shows its output, and ends with one summary line
 # ("tests: N passed, N failed") counting programs. Exits 1 on any failure.
+# Programs under tests/rig/ boot real Linux guests: where /dev/kvm emulates
+# guest code (build/kvm-mode says "rig") they run inside the nested rig.
 set -euo pipefail
 
+build=${BUILD:-build}
 passed=0
 failed=0
 failed_names=()
+
+kvm_mode=$("${build}/kvm-mode" 2>/dev/null || echo unknown)
+
+run_one() {
+	local test="$1"
+	case "${test}" in
+	*/tests/rig/*)
+		if [ "${kvm_mode}" = native ]; then
+			"${test}"
+		else
+			bench/rig/run.sh --timeout 900 -- "${test}"
+		fi
+		;;
+	*) "${test}" ;;
+	esac
+}
+
 for test in "$@"; do
 	echo "=== ${test}"
-	if "${test}"; then
+	start=$(date +%s)
+	if run_one "${test}"; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
 		failed_names+=("${test}")
 	fi
+	echo "--- ${test}: $(($(date +%s) - start)) s"
 done
 if [ "${failed}" -gt 0 ]; then
 	echo "failed: ${failed_names[*]}"

@@ -112,8 +112,13 @@ int main(void)
 {
 	int traced = trace_user_start();
 
+	char line[80];
+
 	mount_basics();
-	say("init: reached user space\n");
+	/* The CPU count shows that --vcpus N brought every vCPU up. */
+	snprintf(line, sizeof(line), "init: reached user space (%ld CPUs)\n",
+		 sysconf(_SC_NPROCESSORS_ONLN));
+	say(line);
 	if (!traced)
 		say("init: the trace port write faulted; no linux_start_user\n");
 	/* With reboot=k the kernel resets through the i8042, which the VMM

@@ -102,14 +102,21 @@ bool wait_for_text(const char *path, const char *needle, double timeout_s)
 	return false;
 }
 
+/* A fresh directory per test program: PIDs repeat (in every rig boot they
+ * are the same), and a file left by an earlier run must never be taken for
+ * this run's output. */
 const char *test_dir(void)
 {
 	static char dir[256];
 
 	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "build/test-tmp/%d", (int)getpid());
+		mkdir("build", 0755);
 		mkdir("build/test-tmp", 0755);
-		mkdir(dir, 0755);
+		snprintf(dir, sizeof(dir), "build/test-tmp/XXXXXX");
+		if (!mkdtemp(dir)) {
+			perror("mkdtemp build/test-tmp");
+			exit(1);
+		}
 	}
 	return dir;
 }

@@ -25,7 +25,7 @@ char *slurp(const char *path);
 /* Polls path until it contains needle or timeout_s passes. */
 bool wait_for_text(const char *path, const char *needle, double timeout_s);
 
-/* A per-test scratch directory under build/test-tmp, created on demand. */
+/* A fresh scratch directory under build/test-tmp for this program. */
 const char *test_dir(void);
 /* test_dir()/name, in a static rotating buffer. */
 const char *test_path(const char *name);

@@ -25,7 +25,7 @@ static int teardown(void **state)
 
 static void start_info_describes_cmdline_initrd_and_memmap(void **state)
 {
-	const struct pvh_boot boot = { "console=ttyS0 probe.x=1", 0x3f00000, 0x100000 };
+	const struct pvh_boot boot = { "console=ttyS0 probe.x=1", 0x3f00000, 0x100000, 0xe0000 };
 	const struct hvm_start_info *info = (void *)(mem.host + PVH_START_INFO_ADDR);
 	const struct hvm_modlist_entry *mod = (void *)(mem.host + PVH_MODLIST_ADDR);
 
@@ -39,14 +39,14 @@ static void start_info_describes_cmdline_initrd_and_memmap(void **state)
 	assert_int_equal(mod->size, 0x100000);
 	assert_int_equal(info->cmdline_paddr, CMDLINE_ADDR);
 	assert_string_equal((char *)mem.host + CMDLINE_ADDR, boot.cmdline);
-	assert_int_equal(info->rsdp_paddr, 0);
+	assert_int_equal(info->rsdp_paddr, 0xe0000);
 	assert_int_equal(info->memmap_paddr, PVH_MEMMAP_ADDR);
 	assert_int_equal(info->memmap_entries, 3);
 }
 
 static void no_initrd_means_no_module(void **state)
 {
-	const struct pvh_boot boot = { "", 0, 0 };
+	const struct pvh_boot boot = { "", 0, 0, 0 };
 	const struct hvm_start_info *info = (void *)(mem.host + PVH_START_INFO_ADDR);
 
 	(void)state;
@@ -77,7 +77,7 @@ static void memmap_covers_ram_around_the_legacy_hole(void **state)
 static void cmdline_longer_than_its_slot_is_refused(void **state)
 {
 	static char long_line[CMDLINE_MAX_SIZE + 1];
-	const struct pvh_boot boot = { long_line, 0, 0 };
+	const struct pvh_boot boot = { long_line, 0, 0, 0 };
 
 	(void)state;
 	memset(long_line, 'x', CMDLINE_MAX_SIZE);
