@@ -20,11 +20,14 @@ CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+# The version header is rewritten only when the revision changes, so the
+# binaries always report the commit they were built from.
 VERSION := 0.1.0
-CFLAGS += -DKVMLB_VERSION='"$(VERSION)"' -DKVMLB_GIT_REV='"$(GIT_REV)"'
+GIT_REV = $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)$(shell \
+	git diff --quiet HEAD 2>/dev/null || echo -dirty)
+CFLAGS += -I$(BUILD)/gen
 
-.PHONY: all clean test check-format format lint
+.PHONY: all clean test check-format format lint FORCE
 all:
 
 include loader/loader.mk
@@ -36,8 +39,14 @@ include tests/tests.mk
 $(BUILD):
 	mkdir -p $@
 
+$(BUILD)/gen/version.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define KVMLB_VERSION "%s"\n#define KVMLB_GIT_REV "%s"\n' '$(VERSION)' \
+		'$(GIT_REV)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
 # Host objects: one rule for every part of the tree.
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c | $(BUILD)/gen/version.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Icommon -Iloader -Iharness -c $< -o $@
 
@@ -52,12 +61,12 @@ LINT_C_SRCS := $(wildcard loader/*.c common/*.c harness/*.c tests/*/*.c bench/*.
 	bench/probe/probe-gen.c bench/probe/probe-sum.c
 LINT_SH := $(shell git ls-files '*.sh' .ci/run 2>/dev/null)
 
-lint:
+lint: $(BUILD)/gen/version.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -D__x86_64__ -D_GNU_SOURCE \
-		-Iinclude -Icommon -Iloader -Iharness $(LINT_C_SRCS)
+		-Iinclude -Icommon -Iloader -Iharness -I$(BUILD)/gen $(LINT_C_SRCS)
 	clang-tidy --quiet $(LINT_C_SRCS) -- -std=c11 -D_GNU_SOURCE -Iinclude -Icommon \
-		-Iloader -Iharness -Ibench/probe -DKVMLB_VERSION='"lint"' -DKVMLB_GIT_REV='"lint"' 2>/dev/null
+		-Iloader -Iharness -Ibench/probe -I$(BUILD)/gen 2>/dev/null
 	shellcheck $(LINT_SH)
 
 FORMAT_SRCS := $(LINT_C_SRCS) bench/probe/probe.c $(wildcard include/*.h loader/*.h \
@@ -68,3 +77,5 @@ check-format:
 
 format:
 	clang-format -i $(FORMAT_SRCS)
+
+FORCE:

@@ -2,6 +2,7 @@
 #include "summary_json.h"
 
 #include "json_writer.h"
+#include "version.h"
 
 #include <stdio.h>
 

@@ -3,6 +3,7 @@
 
 #include "guest_layout.h"
 #include "log.h"
+#include "version.h"
 #include "mptable.h"
 #include "parse.h"
 

@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# kvm-loadbench's main job: set up a fresh Debian 12 machine, build, fetch
+# Debian's kernel, build the initrd, run loadbench (natively or inside the
+# nested rig), and render tables, plots and the report.
+#
+#   ./run-bench.sh --instances 1,2,4,8,16
+#
+# Options:
+#   --instances LIST   instance counts (default 1,2,4,8,16)
+#   --loaders LIST     copy,mmap (default both)
+#   --rounds R         repetitions of every (loader, N) (default 5)
+#   --kernel FILE      PVH ELF kernel or bzImage (default: Debian's cloud kernel,
+#                      fetched by make kernel)
+#   --initrd FILE      initrd (default: build/initrd.cpio, made by make initrd)
+#   --initrd-size SIZE size of the default initrd, e.g. 3M (default 3M, the seed's)
+#   --mem MIB          guest RAM per instance (default 128)
+#   --out DIR          results directory (default results/<UTC date>-<host>)
+#   --compare DIR      compare with a baseline run (a results directory or its
+#                      summary.json); exit 1 on a regression
+#   --rig auto|on|off  run inside the nested rig (auto: when /dev/kvm here
+#                      emulates guest code; default auto)
+#   --quick            the CI scenario: the probe guest on this host's KVM,
+#                      instances 1,2,4, 3 rounds; no download, no rig
+#   --help
+#
+# Exit status: 0 done; 1 a regression (--compare) or a failed step; 2 bad
+# options or missing packages; 3 results written but some instances failed.
+set -euo pipefail
+
+cd "$(dirname "$0")"
+PROJECT=$(pwd -P)
+
+instances=1,2,4,8,16
+loaders=copy,mmap
+rounds=5
+kernel=
+initrd=
+initrd_size=3M
+mem=128
+out=
+compare=
+rig=auto
+quick=0
+
+die() {
+	echo "run-bench: $*" >&2
+	exit 2
+}
+
+step() {
+	echo "run-bench: $*" >&2
+}
+
+usage() {
+	sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+}
+
+need_value() {
+	if [ $# -lt 2 ] || [ -z "$2" ]; then
+		die "$1 needs a value (see --help)"
+	fi
+}
+
+parse_args() {
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--instances | --loaders | --rounds | --kernel | --initrd | --initrd-size | --mem | \
+			--out | --compare | --rig)
+			need_value "$@"
+			set_option "$1" "$2"
+			shift 2
+			;;
+		--quick)
+			quick=1
+			shift
+			;;
+		--help | -h)
+			usage
+			exit 0
+			;;
+		*) die "unknown option '$1' (see --help)" ;;
+		esac
+	done
+}
+
+set_option() {
+	case "$1" in
+	--instances) instances=$2 ;;
+	--loaders) loaders=$2 ;;
+	--rounds) rounds=$2 ;;
+	--kernel) kernel=$2 ;;
+	--initrd) initrd=$2 ;;
+	--initrd-size) initrd_size=$2 ;;
+	--mem) mem=$2 ;;
+	--out) out=$2 ;;
+	--compare) compare=$2 ;;
+	--rig) rig=$2 ;;
+	esac
+}
+
+# Every option is checked before anything is installed, built or run.
+validate() {
+	local n seen=","
+	[[ "$instances" =~ ^[0-9]+(,[0-9]+)*$ ]] ||
+		die "--instances '$instances': expected comma-separated whole numbers, e.g. 1,2,4"
+	for n in ${instances//,/ }; do
+		n=$((10#$n))
+		if [ "$n" -lt 1 ] || [ "$n" -gt 1024 ]; then
+			die "--instances '$instances': each count must be from 1 to 1024"
+		fi
+		[[ "$seen" != *",$n,"* ]] || die "--instances '$instances': $n appears twice"
+		seen="$seen$n,"
+	done
+	case "$loaders" in
+	copy | mmap | copy,mmap | mmap,copy) ;;
+	*) die "--loaders '$loaders': expected copy, mmap or copy,mmap" ;;
+	esac
+	[[ "$rounds" =~ ^[1-9][0-9]{0,2}$ ]] || die "--rounds '$rounds': expected 1 to 999"
+	if ! [[ "$mem" =~ ^[1-9][0-9]{0,3}$ ]] || [ "$mem" -lt 16 ] || [ "$mem" -gt 3072 ]; then
+		die "--mem '$mem': expected MiB from 16 to 3072"
+	fi
+	[[ "$initrd_size" =~ ^[1-9][0-9]*[KMG]?$ ]] ||
+		die "--initrd-size '$initrd_size': expected a size like 3M"
+	case "$rig" in auto | on | off) ;; *) die "--rig '$rig': expected auto, on or off" ;; esac
+	[ -z "$kernel" ] || [ -r "$kernel" ] || die "--kernel '$kernel': cannot read it"
+	[ -z "$initrd" ] || [ -r "$initrd" ] || die "--initrd '$initrd': cannot read it"
+	[ -z "$compare" ] || [ -r "$compare" ] || die "--compare '$compare': no such baseline"
+	if [ -n "$out" ] && [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then
+		die "--out '$out': exists and is not empty (results are never overwritten)"
+	fi
+	return 0
+}
+
+apply_quick() {
+	[ "$quick" -eq 1 ] || return 0
+	instances=1,2,4
+	rounds=3
+	rig=off
+	kernel=build/probe.elf
+	initrd=-
+}
+
+default_out() {
+	echo "results/$(date -u +%Y%m%dT%H%M%SZ)-$(hostname -s 2>/dev/null || echo host)"
+}
+
+# Where the guests run: natively, or inside the rig when KVM here emulates.
+decide_rig() {
+	local mode
+	mode=$(build/kvm-mode 2>/dev/null || echo unknown)
+	case "$rig" in
+	on) echo on ;;
+	off) echo off ;;
+	auto) if [ "$mode" = native ]; then echo off; else echo on; fi ;;
+	esac
+}
+
+prepare() {
+	local purposes=(build plots)
+	[ "$quick" -eq 1 ] || purposes+=(kernel rig)
+	tools/deps.sh "${purposes[@]}" || exit 2
+	step "building"
+	make -s -j"$(nproc)" all build/kvm-mode
+	if [ -z "$kernel" ]; then
+		step "fetching Debian's cloud kernel (make kernel)"
+		make -s kernel
+		kernel=build/kernel/vmlinux
+	fi
+	if [ -z "$initrd" ]; then
+		make -s initrd INITRD_SIZE="$initrd_size"
+		initrd=build/initrd.cpio
+	fi
+	[ "$initrd" != - ] || initrd=
+	# Page-cache pages of a freshly written image read as Dirty in smaps.
+	sync
+}
+
+run_loadbench() {
+	local where=$1 status=0 args
+	args=(build/loadbench --kernel "$kernel" --instances "$instances" --loaders "$loaders"
+		--rounds "$rounds" --mem "$mem" --out "$out")
+	[ -z "$initrd" ] || args+=(--initrd "$initrd")
+	if [ "$where" = on ]; then
+		[ "$(id -u)" -eq 0 ] || die "the nested rig needs root (virtiofsd): run as root, or on a host with native KVM"
+		make -s rig
+		step "running loadbench inside the nested rig (timings are TCG-scaled; compare loaders as ratios)"
+		bench/rig/run.sh --mem "$(rig_mem)" -- "${args[@]}" --kvm-mode rig || status=$?
+	else
+		step "running loadbench on this host's KVM"
+		"${args[@]}" || status=$?
+	fi
+	return "$status"
+}
+
+# Room for the largest N guests of --mem MiB, their VMMs, and the rig's own needs.
+rig_mem() {
+	local largest=0 n
+	for n in ${instances//,/ }; do [ "$n" -gt "$largest" ] && largest=$n; done
+	local need=$((largest * (mem + 48) + 1024))
+	[ "$need" -lt 4096 ] && need=4096
+	echo "$need"
+}
+
+render() {
+	step "rendering plots and the report"
+	python3 bench/plotdata.py "$out"
+	local plot
+	for plot in memory boot loadphase; do
+		gnuplot -c "plots/$plot.gp" "$out/plots/data/$plot.dat" "$out/plots/$plot.png" \
+			"$out/plots/data/context.txt"
+		gnuplot -c "plots/$plot.gp" "$out/plots/data/$plot.dat" "$out/plots/$plot.svg" \
+			"$out/plots/data/context.txt"
+	done
+	python3 bench/report.py "$out"
+}
+
+link_latest() {
+	case "$out" in results/*) ;; *) return 0 ;; esac
+	ln -sfn "$(basename "$out")" results/.latest.tmp
+	mv -Tf results/.latest.tmp results/latest
+}
+
+main() {
+	local where status=0 compare_status=0
+	parse_args "$@"
+	apply_quick
+	validate
+	[ -n "$out" ] || out=$(default_out)
+	prepare
+	where=$(decide_rig)
+	if [ "$where" = on ]; then
+		case "$(realpath -m "$out")/" in
+		"$PROJECT"/*) ;;
+		*) die "--out '$out': inside the rig results must go below $PROJECT" ;;
+		esac
+	fi
+	mkdir -p "$out"
+	run_loadbench "$where" || status=$?
+	[ "$status" -eq 0 ] || [ "$status" -eq 3 ] || {
+		echo "run-bench: loadbench failed (status $status); finished rounds are in $out" >&2
+		exit 1
+	}
+	render
+	link_latest
+	if [ -n "$compare" ]; then
+		step "comparing with $compare"
+		python3 bench/compare.py "$compare" "$out" || compare_status=$?
+	fi
+	echo
+	cat "$out/tables.txt"
+	echo "Results: $out (report.md, tables.txt, summary.json, raw.csv, plots/)"
+	[ "$status" -eq 3 ] && echo "run-bench: some instances failed; see $out/raw.csv" >&2
+	[ "$compare_status" -eq 0 ] || exit "$compare_status"
+	exit "$status"
+}
+
+main "$@"
