@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define TRACE_FD 3 /* loadvm writes its trace to /dev/fd/3 */
+#define TRACE_FD 3 /* loadvm writes its trace to /proc/self/fd/3 */
 #define STOP_GRACE_S 2.0
 
 struct running {
@@ -66,7 +66,7 @@ static void child_exec(const struct bench_config *config, const char *loader, in
 	argv[argc++] = "--vcpus";
 	argv[argc++] = vcpus;
 	argv[argc++] = "--trace";
-	argv[argc++] = "/dev/fd/3";
+	argv[argc++] = "/proc/self/fd/3"; /* /dev/fd is missing in a bare rig */
 	if (config->initrd) {
 		argv[argc++] = "--initrd";
 		argv[argc++] = config->initrd;

@@ -110,6 +110,8 @@ static void user_by_count_table(struct text_table *t, const struct run_summary *
 
 			if (u->n == 0)
 				table_set(t, row, 1 + l, NA);
+			else if (u->n == 1) /* one round: no interval to give */
+				table_set(t, row, 1 + l, "%.2f", u->median);
 			else
 				table_set(t, row, 1 + l, "%.2f +- %.2f", u->median, u->ci95);
 		}
