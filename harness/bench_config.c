@@ -3,6 +3,7 @@
 
 #include "log.h"
 #include "parse.h"
+#include "symbols.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -31,6 +32,10 @@ static const char usage_text[] =
 	"  --kvm-mode MODE    native or rig, recorded in the outputs (default: ask\n"
 	"                     kvm-mode next to loadbench, else unknown)\n"
 	"  --loadvm PATH      the VMM (default: loadvm next to loadbench)\n"
+	"  --break-symbol SYM record linux_start_kernel with a breakpoint on SYM\n"
+	"                     (default start_kernel when the kernel has symbols;\n"
+	"                     none to disable)\n"
+	"  --system-map FILE  symbols for the breakpoint (kernels without .symtab)\n"
 	"  --quiet            no progress on stderr\n"
 	"  --help\n";
 
@@ -49,6 +54,8 @@ enum {
 	OPT_FORMAT,
 	OPT_KVM_MODE,
 	OPT_LOADVM,
+	OPT_BREAK_SYMBOL,
+	OPT_SYSTEM_MAP,
 	OPT_QUIET,
 	OPT_HELP,
 };
@@ -68,12 +75,16 @@ static const struct option long_options[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "kvm-mode", required_argument, NULL, OPT_KVM_MODE },
 	{ "loadvm", required_argument, NULL, OPT_LOADVM },
+	{ "break-symbol", required_argument, NULL, OPT_BREAK_SYMBOL },
+	{ "system-map", required_argument, NULL, OPT_SYSTEM_MAP },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
 
 static const char *const known_loaders[] = { "copy", "mmap" };
+
+#define DEFAULT_BREAK_SYMBOL "start_kernel"
 
 static int usage_error(const char *option, const char *value, const char *expected)
 {
@@ -209,6 +220,33 @@ static void set_defaults(struct bench_config *config)
 	config->formats = FORMAT_TEXT | FORMAT_CSV | FORMAT_JSON;
 	config->loadvm = sibling("loadvm");
 	config->cache = "warm";
+	config->break_symbol = DEFAULT_BREAK_SYMBOL;
+}
+
+/* Arms the breakpoint only where the symbol can be found: a stock kernel
+ * without symbols gets n/a for linux_start_kernel, never a guess. */
+static int choose_breakpoint(struct bench_config *config)
+{
+	uint64_t address;
+	int found;
+
+	if (strcmp(config->break_symbol, "none") == 0) {
+		config->break_symbol = NULL;
+		config->break_status = "disabled (--break-symbol none)";
+		return 0;
+	}
+	found = symbol_address(config->kernel, config->system_map, config->break_symbol, &address);
+	if (found < 0 && config->system_map) {
+		pr_errno("--system-map %s", config->system_map);
+		return -1;
+	}
+	if (found != 0) {
+		config->break_status = "no symbols";
+		config->break_symbol = NULL;
+		return 0;
+	}
+	config->break_status = "armed";
+	return 0;
 }
 
 static int apply_list(int opt, const char *arg, struct bench_config *config)
@@ -266,6 +304,8 @@ static int apply_option(int opt, const char *arg, struct bench_config *config)
 		config->kvm_mode = arg;
 		return 0;
 	case OPT_LOADVM: config->loadvm = arg; return 0;
+	case OPT_BREAK_SYMBOL: config->break_symbol = arg; return 0;
+	case OPT_SYSTEM_MAP: config->system_map = arg; return 0;
 	case OPT_QUIET: config->quiet = true; return 0;
 	default: pr_err("unknown option (see --help)"); return -1;
 	}
@@ -298,6 +338,8 @@ int bench_config_parse(int argc, char **argv, struct bench_config *config)
 		pr_err("--kernel FILE is required (see --help)");
 		return -1;
 	}
+	if (choose_breakpoint(config))
+		return -1;
 	if (access(config->loadvm, X_OK) != 0) {
 		pr_errno("%s: the loadvm binary is not executable (build it, or --loadvm)",
 			 config->loadvm);

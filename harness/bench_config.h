@@ -36,6 +36,10 @@ struct bench_config {
 	const char *loadvm;   /* path of the VMM binary */
 	const char *kvm_mode; /* "native" or "rig", as the caller knows it */
 	const char *cache;    /* "warm" (cold is a later option) */
+	/* linux_start_kernel by breakpoint: armed only when the symbol exists. */
+	const char *break_symbol;
+	const char *system_map;
+	const char *break_status; /* how the choice was made, for the outputs */
 };
 
 /* Returns 0 to run, 1 if --help was printed, -1 after a one-line error. */

@@ -13,7 +13,7 @@ static void write_header(FILE *f)
 	fputs(",uss_kb", f);
 	for (int p = 0; p < NR_POINTS; p++)
 		fprintf(f, ",%s_ns", bench_point_name(p));
-	fputs(",minor_faults,user_ms,system_ms\n", f);
+	fputs(",linux_start_kernel_source,minor_faults,user_ms,system_ms\n", f);
 }
 
 /* Empty cell for a missing value. */
@@ -47,6 +47,7 @@ void raw_csv_write_row(FILE *f, const struct bench_config *config,
 	cell(f, row->uss_kb);
 	for (int p = 0; p < NR_POINTS; p++)
 		cell(f, row->point_ns[p]);
+	fprintf(f, ",%s", row->point_source[POINT_LINUX_START_KERNEL]);
 	cell(f, row->minor_faults);
 	fprintf(f, ",%.3f,%.3f\n", row->user_ms, row->system_ms);
 }

@@ -33,7 +33,8 @@ struct instance_result {
 	pid_t pid;
 	struct smaps_rollup smaps;
 	int64_t uss_kb;
-	int64_t point_ns[NR_POINTS]; /* since loadvm's main(); -1: not reported */
+	int64_t point_ns[NR_POINTS];	  /* since loadvm's main(); -1: not reported */
+	char point_source[NR_POINTS][12]; /* vmm, port or breakpoint */
 	long minor_faults;
 	double user_ms;
 	double system_ms;

@@ -75,6 +75,14 @@ static void child_exec(const struct bench_config *config, const char *loader, in
 		argv[argc++] = "--cmdline";
 		argv[argc++] = config->cmdline;
 	}
+	if (config->break_symbol) {
+		argv[argc++] = "--break-symbol";
+		argv[argc++] = config->break_symbol;
+	}
+	if (config->system_map) {
+		argv[argc++] = "--system-map";
+		argv[argc++] = config->system_map;
+	}
 	argv[argc] = NULL;
 	execv(config->loadvm, (char *const *)argv);
 	dprintf(2, "loadbench: exec %s: %s\n", config->loadvm, strerror(errno));
@@ -111,8 +119,10 @@ static void take_line(struct running *r, const char *line)
 	char name[64];
 	unsigned long long ns;
 	const char *at = strstr(line, "\"ns\":");
+	const char *source = strstr(line, "\"source\":\"");
 	int point;
 
+	/* A "missing" record has "ns":null and fails here: no point, as it says. */
 	if (sscanf(line, "{\"name\":\"%63[^\"]\"", name) != 1 || !at ||
 	    sscanf(at + 5, "%llu", &ns) != 1)
 		return;
@@ -120,6 +130,8 @@ static void take_line(struct running *r, const char *line)
 	if (point < 0 || r->res->point_ns[point] >= 0)
 		return; /* unknown points are not tabulated; keep the first of each */
 	r->res->point_ns[point] = (int64_t)ns;
+	if (!source || sscanf(source + 10, "%11[a-z]", r->res->point_source[point]) != 1)
+		snprintf(r->res->point_source[point], sizeof(r->res->point_source[point]), "?");
 	if (point == POINT_LINUX_START_USER)
 		r->booted = 1;
 }

@@ -5,6 +5,7 @@
 #include "version.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static void write_metric(struct json_writer *j, const char *key, const struct metric_summary *m)
 {
@@ -85,6 +86,8 @@ static void write_config(struct json_writer *j, const struct bench_config *confi
 	json_string(j, "cmdline_extra", config->cmdline ? config->cmdline : "");
 	json_number(j, "settle_s", config->settle_s);
 	json_number(j, "timeout_s", config->timeout_s);
+	json_string(j, "break_symbol", config->break_symbol);
+	json_string(j, "breakpoint", config->break_status);
 	json_object_end(j);
 }
 
@@ -108,6 +111,28 @@ static void write_failures(struct json_writer *j, const struct run_summary *summ
 	json_array_end(j);
 }
 
+/* Where each instance's linux_start_kernel came from: port or breakpoint. */
+static void write_kernel_sources(struct json_writer *j, const struct run_summary *summary,
+				 const struct group_summary *g)
+{
+	static const char *const sources[] = { "port", "breakpoint" };
+
+	json_object_begin(j, "linux_start_kernel_sources");
+	for (size_t s = 0; s < sizeof(sources) / sizeof(sources[0]); s++) {
+		long long count = 0;
+
+		for (size_t i = 0; i < summary->nr_results; i++) {
+			const struct instance_result *r = &summary->results[i];
+
+			count += r->loader == g->loader && r->instances == g->instances &&
+				 r->point_ns[POINT_LINUX_START_KERNEL] >= 0 &&
+				 strcmp(r->point_source[POINT_LINUX_START_KERNEL], sources[s]) == 0;
+		}
+		json_integer(j, sources[s], count);
+	}
+	json_object_end(j);
+}
+
 static void write_group(struct json_writer *j, const struct run_summary *summary,
 			const struct group_summary *g)
 {
@@ -118,6 +143,7 @@ static void write_group(struct json_writer *j, const struct run_summary *summary
 	json_integer(j, "booted", g->booted);
 	json_integer(j, "failed", g->failed);
 	write_failures(j, summary, g);
+	write_kernel_sources(j, summary, g);
 	json_object_begin(j, "memory_kb");
 	for (int m = 0; m < NR_MEM_METRICS; m++)
 		write_metric(j, mem_metric_name(m), &g->mem_kb[m]);

@@ -150,6 +150,20 @@ static void heading(FILE *f, const struct run_summary *s, const struct run_conte
 	      f);
 }
 
+/* Say how to get linux_start_kernel when no instance reported it. */
+static void kernel_point_note(FILE *f, const struct run_summary *s)
+{
+	for (unsigned i = 0; i < s->nr_groups; i++)
+		if (s->groups[i].point_ms[POINT_LINUX_START_KERNEL].stats.n)
+			return;
+	fprintf(f,
+		"linux_start_kernel is n/a: this kernel does not write it to port 0xf4 and "
+		"the start_kernel breakpoint was %s. Use the trace-patched bench kernel "
+		"(make bench-kernel; run-bench.sh --kernel bench) or give loadbench "
+		"--system-map (e.g. from the distribution's -dbg package).\n\n",
+		s->config->break_status ? s->config->break_status : "not armed");
+}
+
 static void failures(FILE *f, const struct run_summary *s)
 {
 	unsigned total = 0;
@@ -184,6 +198,7 @@ void tables_write(FILE *f, const struct run_summary *s, const struct run_context
 	render(f, &t, style);
 	boot_table(&t, s, smallest_count(s->config));
 	render(f, &t, style);
+	kernel_point_note(f, s);
 	if (s->config->nr_instance_counts > 1) {
 		user_by_count_table(&t, s);
 		render(f, &t, style);

@@ -23,7 +23,7 @@ static void trace_dev_pio(void *opaque, uint16_t port, uint8_t *data, uint32_t s
 		snprintf(unnamed, sizeof(unnamed), "tp_%u", value);
 		name = unnamed;
 	}
-	trace_log_point(name, (int)value);
+	trace_log_point(name, (int)value, "port");
 	if ((dev->exit_after == EXIT_AFTER_KERNEL && value == TP_LINUX_START_KERNEL) ||
 	    (dev->exit_after == EXIT_AFTER_USER && value == TP_LINUX_START_USER))
 		vmm_request_stop(dev->stop, STOP_EXIT_POINT);

@@ -5,6 +5,7 @@
  * bottom: options, images, RAM, loading, VM, devices, run.
  */
 #include "acpi.h"
+#include "breakpoint.h"
 #include "devices.h"
 #include "guest_layout.h"
 #include "initrd.h"
@@ -14,6 +15,7 @@
 #include "mptable.h"
 #include "options.h"
 #include "pvh.h"
+#include "symbols.h"
 #include "trace_log.h"
 #include "vm.h"
 #include "vmm_run.h"
@@ -35,6 +37,7 @@ struct machine {
 	struct serial_dev serial;
 	struct i8042_dev i8042;
 	struct rtc_dev rtc;
+	struct breakpoint bp;
 	struct load_stats load;
 	volatile sig_atomic_t stop;
 };
@@ -54,6 +57,32 @@ static int open_output(const char *path, const char *what)
 	return fd;
 }
 
+/* The symbol's address, looked up before anything is loaded so a missing
+ * symbol table is a bad-input error. */
+static int resolve_break_symbol(struct machine *m)
+{
+	const char *source = m->opts.system_map ? m->opts.system_map : m->kernel_elf;
+	int found;
+
+	if (!m->opts.break_symbol)
+		return 0;
+	found = symbol_address(m->kernel_elf, m->opts.system_map, m->opts.break_symbol,
+			       &m->bp.address);
+	if (found < 0) {
+		pr_errno("%s", source);
+		return -1;
+	}
+	if (found > 0) {
+		pr_err("%s: no symbol %s (no symbol table? give --system-map FILE)", source,
+		       m->opts.break_symbol);
+		return -1;
+	}
+	m->bp.point = "linux_start_kernel";
+	m->bp.exit_after = m->opts.exit_after;
+	m->bp.stop = &m->stop;
+	return 0;
+}
+
 static int open_images(struct machine *m)
 {
 	const struct image_limits limits = { m->opts.mem_bytes, BOOT_DATA_END };
@@ -64,7 +93,7 @@ static int open_images(struct machine *m)
 		return -1;
 	}
 	if (kernel_cache_resolve(m->opts.kernel, m->kernel_elf, sizeof(m->kernel_elf)) < 0 ||
-	    kernel_image_open(&m->kernel, m->kernel_elf, &limits))
+	    kernel_image_open(&m->kernel, m->kernel_elf, &limits) || resolve_break_symbol(m))
 		return -1;
 	if (m->opts.initrd && initrd_open(&m->initrd, m->opts.initrd, m->opts.mem_bytes,
 					  kernel_image_end(&m->kernel)))
@@ -83,7 +112,7 @@ static int load_images(struct machine *m)
 	if (m->opts.initrd &&
 	    ops->place_extent(&m->mem, m->initrd.fd, m->initrd.path, &m->initrd.extent, &m->load))
 		return -1;
-	trace_log_point("load_done", TRACE_VALUE_NONE);
+	trace_log_point("load_done", TRACE_VALUE_NONE, "vmm");
 	pr_info("loader %s: %llu bytes mapped, %llu bytes copied", ops->name,
 		(unsigned long long)m->load.bytes_mapped, (unsigned long long)m->load.bytes_copied);
 	return 0;
@@ -118,10 +147,12 @@ static int boot_guest(struct machine *m, int serial_fd)
 	if (!boot.rsdp_gpa || pvh_write_boot_info(&m->mem, &boot) ||
 	    mptable_write(&m->mem, m->opts.vcpus) || vm_create(&m->vm, &m->mem) ||
 	    vm_create_vcpus(&m->vm, m->opts.vcpus) ||
-	    vm_setup_pvh_entry(&m->vm, m->kernel.pvh_entry) || attach_devices(m, serial_fd))
+	    vm_setup_pvh_entry(&m->vm, m->kernel.pvh_entry) || attach_devices(m, serial_fd) ||
+	    (m->bp.address && breakpoint_arm(&m->bp, m->vm.vcpus[0].fd)))
 		return EXIT_ERROR;
-	trace_log_point("vmm_init_end", TRACE_VALUE_NONE);
-	status = vmm_run(&m->vm, &m->bus, &m->stop);
+	trace_log_point("vmm_init_end", TRACE_VALUE_NONE, "vmm");
+	status = vmm_run(&m->vm, &m->bus, m->bp.address ? &m->bp : NULL, &m->stop);
+	breakpoint_report_missing(m->bp.address ? &m->bp : NULL);
 	io_bus_describe_unhandled(&m->bus, ports, sizeof(ports));
 	pr_info("unhandled I/O: %llu port accesses (%s), %llu MMIO accesses; serial: %llu "
 		"bytes written, %llu dropped over the limit",

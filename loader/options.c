@@ -30,6 +30,9 @@ static const char usage_text[] =
 	"  --exit-after load|kernel|user\n"
 	"                         end cleanly right after that point\n"
 	"  --timeout SEC          give up after SEC seconds of wall time (exit 4)\n"
+	"  --break-symbol NAME    record linux_start_kernel when the guest reaches\n"
+	"                         NAME (a hardware breakpoint; e.g. start_kernel)\n"
+	"  --system-map FILE      symbols for --break-symbol (default: the ELF's)\n"
 	"  --verbose              bytes mapped/copied, unhandled I/O counts\n"
 	"  --help, --version\n"
 	"\n"
@@ -50,6 +53,8 @@ enum {
 	OPT_TRACE,
 	OPT_EXIT_AFTER,
 	OPT_TIMEOUT,
+	OPT_BREAK_SYMBOL,
+	OPT_SYSTEM_MAP,
 	OPT_VERBOSE,
 	OPT_HELP,
 	OPT_VERSION,
@@ -68,6 +73,8 @@ static const struct option long_options[] = {
 	{ "trace", required_argument, NULL, OPT_TRACE },
 	{ "exit-after", required_argument, NULL, OPT_EXIT_AFTER },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "break-symbol", required_argument, NULL, OPT_BREAK_SYMBOL },
+	{ "system-map", required_argument, NULL, OPT_SYSTEM_MAP },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -171,6 +178,8 @@ static int apply_option(struct loadvm_options *opts, int opt, const char *arg)
 		return parse_seconds(arg, &opts->timeout_s)
 			       ? 0
 			       : usage_error("timeout", arg, "expected seconds > 0");
+	case OPT_BREAK_SYMBOL: opts->break_symbol = arg; return 0;
+	case OPT_SYSTEM_MAP: opts->system_map = arg; return 0;
 	case OPT_VERBOSE: opts->verbose = true; return 0;
 	default: pr_err("unknown option (see --help)"); return -1;
 	}
@@ -205,6 +214,10 @@ int options_parse(int argc, char **argv, struct loadvm_options *opts)
 	}
 	if (!opts->kernel) {
 		pr_err("--kernel FILE is required (see --help)");
+		return -1;
+	}
+	if (opts->system_map && !opts->break_symbol) {
+		pr_err("--system-map is only used with --break-symbol (see --help)");
 		return -1;
 	}
 	return 0;

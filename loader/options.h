@@ -37,7 +37,9 @@ struct loadvm_options {
 	const char *trace;  /* NULL: none, "-": stdout, else a file */
 	uint64_t serial_limit;
 	enum exit_after exit_after;
-	double timeout_s; /* 0: none */
+	double timeout_s;	  /* 0: none */
+	const char *break_symbol; /* arm a breakpoint on it: linux_start_kernel */
+	const char *system_map;	  /* symbols from here instead of the ELF */
 	bool verbose;
 };
 

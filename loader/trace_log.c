@@ -34,18 +34,36 @@ void trace_log_open(int fd)
 	trace_fd = fd;
 }
 
-void trace_log_point(const char *name, int value)
+static void write_line(const char *line, int len)
+{
+	if (len <= 0)
+		return;
+	while (write(trace_fd, line, (size_t)len) < 0 && errno == EINTR)
+		;
+}
+
+void trace_log_point(const char *name, int value, const char *source)
 {
 	uint64_t ns = trace_clock_ns();
-	char line[160], number[16] = "null";
-	int len;
+	char line[192], number[16] = "null";
 
 	if (trace_fd < 0)
 		return;
 	if (value != TRACE_VALUE_NONE)
 		snprintf(number, sizeof(number), "%d", value);
-	len = snprintf(line, sizeof(line), "{\"name\":\"%s\",\"value\":%s,\"ns\":%llu}\n", name,
-		       number, (unsigned long long)ns);
-	while (write(trace_fd, line, (size_t)len) < 0 && errno == EINTR)
-		;
+	write_line(line, snprintf(line, sizeof(line),
+				  "{\"name\":\"%s\",\"value\":%s,\"ns\":%llu,\"source\":\"%s\"}\n",
+				  name, number, (unsigned long long)ns, source));
+}
+
+void trace_log_missing(const char *name, const char *source)
+{
+	char line[192];
+
+	if (trace_fd < 0)
+		return;
+	write_line(line, snprintf(line, sizeof(line),
+				  "{\"name\":\"%s\",\"value\":null,\"ns\":null,\"source\":\"%s\","
+				  "\"missing\":true}\n",
+				  name, source));
 }

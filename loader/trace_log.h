@@ -2,8 +2,12 @@
 /*
  * The trace stream: JSON Lines, one object per point, written with one
  * write(2) each so a reader (loadbench) sees whole lines as they happen:
- *   {"name":"vmm_init_end","value":null,"ns":123456}
- * ns is CLOCK_MONOTONIC nanoseconds since loadvm's main() began.
+ *   {"name":"vmm_init_end","value":null,"ns":123456,"source":"vmm"}
+ * ns is CLOCK_MONOTONIC nanoseconds since loadvm's main() began; source
+ * says who saw the point: "vmm" (loadvm itself), "port" (the guest wrote
+ * port 0xf4) or "breakpoint" (a hardware breakpoint on a kernel symbol).
+ * A breakpoint that never hit is reported, never invented:
+ *   {"name":"linux_start_kernel","value":null,"ns":null,"source":"breakpoint","missing":true}
  */
 #ifndef LOADVM_TRACE_LOG_H
 #define LOADVM_TRACE_LOG_H
@@ -18,6 +22,7 @@ uint64_t trace_clock_ns(void);
 
 /* fd < 0: points are kept nowhere (tracing off). */
 void trace_log_open(int fd);
-void trace_log_point(const char *name, int value);
+void trace_log_point(const char *name, int value, const char *source);
+void trace_log_missing(const char *name, const char *source);
 
 #endif

@@ -26,6 +26,7 @@ struct vcpu_thread {
 struct runner {
 	struct vm *vm;
 	struct io_bus *bus;
+	struct breakpoint *bp;
 	volatile sig_atomic_t *stop;
 	pthread_mutex_t lock; /* devices are not thread-safe: one exit at a time */
 	int done_fd;	      /* eventfd: a vCPU thread has finished */
@@ -115,14 +116,19 @@ static int handle_mmio(struct vcpu *vcpu, struct io_bus *bus)
 }
 
 /* Returns -1 to keep running, or a final exit status. */
-static int handle_exit(struct vcpu *vcpu, struct io_bus *bus)
+static int handle_exit(struct vcpu *vcpu, struct runner *r)
 {
 	struct kvm_run *run = vcpu->run;
 	char what[96];
 
 	switch (run->exit_reason) {
-	case KVM_EXIT_IO: return handle_io(vcpu, bus);
-	case KVM_EXIT_MMIO: return handle_mmio(vcpu, bus);
+	case KVM_EXIT_IO: return handle_io(vcpu, r->bus);
+	case KVM_EXIT_MMIO: return handle_mmio(vcpu, r->bus);
+	case KVM_EXIT_DEBUG:
+		if (breakpoint_handle(r->bp, vcpu->fd, &run->debug.arch) != 0)
+			pr_info("debug exit at 0x%llx that is not ours, ignored",
+				(unsigned long long)run->debug.arch.pc);
+		return -1;
 	case KVM_EXIT_HLT:
 		/* Only seen without an in-kernel LAPIC; ours has one, so a halt
 		 * blocks inside KVM_RUN. Treat a stray one as a no-op. */
@@ -158,7 +164,7 @@ static int run_vcpu(struct vcpu *vcpu, struct runner *r)
 			return EXIT_ERROR;
 		}
 		pthread_mutex_lock(&r->lock);
-		status = handle_exit(vcpu, r->bus);
+		status = handle_exit(vcpu, r);
 		pthread_mutex_unlock(&r->lock);
 		if (status >= 0)
 			return status;
@@ -248,7 +254,7 @@ static unsigned start_threads(struct runner *r)
 	return started;
 }
 
-int vmm_run(struct vm *vm, struct io_bus *bus, volatile sig_atomic_t *stop)
+int vmm_run(struct vm *vm, struct io_bus *bus, struct breakpoint *bp, volatile sig_atomic_t *stop)
 {
 	static struct runner r;
 	sigset_t set = stop_signals();
@@ -257,6 +263,7 @@ int vmm_run(struct vm *vm, struct io_bus *bus, volatile sig_atomic_t *stop)
 
 	r.vm = vm;
 	r.bus = bus;
+	r.bp = bp;
 	r.stop = stop;
 	r.status = -1;
 	pthread_mutex_init(&r.lock, NULL);

@@ -7,6 +7,7 @@
 #ifndef LOADVM_VMM_RUN_H
 #define LOADVM_VMM_RUN_H
 
+#include "breakpoint.h"
 #include "io_bus.h"
 #include "vm.h"
 #include "vmm_stop.h"
@@ -16,7 +17,8 @@
  * for none) from this instant. */
 int vmm_block_stop_signals(double timeout_s);
 
-/* Runs every vCPU until a stop; returns the process exit status. */
-int vmm_run(struct vm *vm, struct io_bus *bus, volatile sig_atomic_t *stop);
+/* Runs every vCPU until a stop; returns the process exit status. bp (may be
+ * NULL) is the breakpoint armed on vCPU 0. */
+int vmm_run(struct vm *vm, struct io_bus *bus, struct breakpoint *bp, volatile sig_atomic_t *stop);
 
 #endif

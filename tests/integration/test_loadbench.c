@@ -114,6 +114,43 @@ static void probe_run_measures_sharing(void **state)
 	assert_int_equal(stat(test_path("bench-probe/raw.csv.partial"), &st), -1);
 	assert_int_equal(stat(test_path("bench-probe/tables.txt"), &st), 0);
 	assert_int_equal(stat(test_path("bench-probe/tables.md"), &st), 0);
+	/* The probe has no start_kernel symbol: the point comes from the port. */
+	char *csv = slurp(test_path("bench-probe/raw.csv"));
+	assert_non_null(strstr(csv, ",port,"));
+	assert_null(strstr(csv, ",breakpoint,"));
+	free(csv);
+}
+
+static void kernel_point_sources_are_recorded(void **state)
+{
+	const char *dir = test_path("bench-bp");
+	const char *argv[] = { loadbench_path(),
+			       "--kernel",
+			       probe_elf_path(),
+			       "--instances",
+			       "1",
+			       "--rounds",
+			       "1",
+			       "--settle",
+			       "0",
+			       "--break-symbol",
+			       "probe_main",
+			       "--out",
+			       dir,
+			       "--quiet",
+			       NULL };
+	char *csv, *json;
+
+	(void)state;
+	assert_int_equal(run_cmd(argv, test_path("lb.out"), test_path("lb.err"), RUN_TIMEOUT_S), 0);
+	csv = slurp(test_path("bench-bp/raw.csv"));
+	json = slurp(test_path("bench-bp/summary.json"));
+	assert_non_null(strstr(csv, ",linux_start_kernel_source,"));
+	/* The breakpoint on probe_main fires before the probe writes 6. */
+	assert_non_null(strstr(csv, ",breakpoint,"));
+	assert_non_null(strstr(json, "\"breakpoint\": \"armed\""));
+	free(csv);
+	free(json);
 }
 
 static void failing_guests_are_recorded(void **state)
@@ -194,6 +231,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(probe_run_measures_sharing),
+		cmocka_unit_test(kernel_point_sources_are_recorded),
 		cmocka_unit_test(failing_guests_are_recorded),
 		cmocka_unit_test(bad_options_are_refused),
 	};
