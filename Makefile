@@ -1,10 +1,15 @@
 # kvm-loadbench: top-level build. Every artefact lands in $(BUILD)/.
 # Each part of the tree brings its own fragment (*.mk) with its targets.
 
+SANITIZE ?= 0
+# A sanitizer build keeps its objects apart from the normal ones.
+ifeq ($(SANITIZE),1)
+BUILD ?= build-asan
+else
 BUILD ?= build
+endif
 CC ?= gcc
 WERROR ?= 1
-SANITIZE ?= 0
 
 WARNINGS := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes
 ifeq ($(WERROR),1)

@@ -10,7 +10,7 @@ passed=0
 failed=0
 failed_names=()
 
-kvm_mode=$("${build}/kvm-mode" 2>/dev/null || echo unknown)
+kvm_mode=$(build/kvm-mode 2>/dev/null || "${build}/kvm-mode" 2>/dev/null || echo unknown)
 
 run_one() {
 	local test="$1"
@@ -19,7 +19,9 @@ run_one() {
 		if [ "${kvm_mode}" = native ]; then
 			"${test}"
 		else
-			bench/rig/run.sh --timeout 900 -- "${test}"
+			# The rig's environment is fixed: hand over what the test reads.
+			bench/rig/run.sh --timeout 900 -- env LOADVM="${LOADVM:-build/loadvm}" \
+				LOADBENCH="${LOADBENCH:-build/loadbench}" "${test}"
 		fi
 		;;
 	*) "${test}" ;;

@@ -8,6 +8,11 @@ TEST_INTEGRATION_SRCS := $(wildcard tests/integration/test_*.c)
 TEST_RIG_SRCS := $(wildcard tests/rig/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_UNIT_SRCS) $(TEST_INTEGRATION_SRCS) \
 	$(TEST_RIG_SRCS))
+# The python scripts' tests are executable unittest modules.
+TEST_PYTHON := $(wildcard tests/python/test_*.py)
+# Binaries under test, passed to the tests (a SANITIZE build has its own).
+TEST_ENV := BUILD=$(BUILD) LOADVM=$(BUILD)/loadvm LOADBENCH=$(BUILD)/loadbench \
+	PROBE_ELF=$(BUILD)/probe.elf PROBE_SUM=$(BUILD)/probe-sum
 TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/obj/%.o) \
 	$(sort $(LOADVM_LIB_OBJS) $(LOADBENCH_LIB_OBJS))
 
@@ -18,10 +23,12 @@ $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJS)
 .PHONY: test-bins test-fast
 test-bins: $(TEST_BINS) all $(BUILD)/kvm-mode
 
-# The rig tests need the Debian kernel, the guest initrd and the rig image.
-test: test-bins kernel initrd rig
-	BUILD=$(BUILD) tests/run.sh $(TEST_BINS)
+# The rig tests need the Debian kernel, the guest initrd and the rig image;
+# those always come from build/ (a sanitizer build shares them).
+test: test-bins
+	$(MAKE) BUILD=build SANITIZE=0 kernel initrd rig
+	$(TEST_ENV) tests/run.sh $(TEST_BINS) $(TEST_PYTHON)
 
 # Everything but the Linux guests: seconds, no downloads.
 test-fast: test-bins
-	BUILD=$(BUILD) tests/run.sh $(filter-out $(BUILD)/tests/rig/%,$(TEST_BINS))
+	$(TEST_ENV) tests/run.sh $(filter-out $(BUILD)/tests/rig/%,$(TEST_BINS)) $(TEST_PYTHON)

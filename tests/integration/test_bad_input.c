@@ -120,11 +120,17 @@ static const struct bad_case cases[] = {
 static void run_case(const struct bad_case *c)
 {
 	const char *argv[MAX_ARGS + 2] = { loadvm_path() };
+	char paths[MAX_ARGS][320];
 	char *err;
 	int status;
 
-	for (int i = 0; i < MAX_ARGS && c->args[i]; i++)
-		argv[i + 1] = c->args[i][0] == '@' ? strdup(test_path(c->args[i] + 1)) : c->args[i];
+	for (int i = 0; i < MAX_ARGS && c->args[i]; i++) {
+		argv[i + 1] = c->args[i];
+		if (c->args[i][0] == '@') {
+			snprintf(paths[i], sizeof(paths[i]), "%s", test_path(c->args[i] + 1));
+			argv[i + 1] = paths[i];
+		}
+	}
 	status = run_cmd(argv, test_path("bad.out"), test_path("bad.err"), 20);
 	err = slurp(test_path("bad.err"));
 	assert_non_null(err);

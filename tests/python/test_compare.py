@@ -14,7 +14,6 @@ import os
 import random
 import statistics
 import subprocess
-import sys
 import tempfile
 import unittest
 from pathlib import Path
@@ -69,10 +68,9 @@ class CompareTest(unittest.TestCase):
         return path
 
     def compare(self, baseline, current, *args):
-        result = subprocess.run([sys.executable, str(COMPARE), str(baseline), str(current), *args],
-                                capture_output=True, text=True, check=False, timeout=120)
-        self.last = result
-        return result
+        # Run as CI runs it: the script itself, through its #! line.
+        return subprocess.run([str(COMPARE), str(baseline), str(current), *args],
+                              capture_output=True, text=True, check=False, timeout=120)
 
     def compare_to_probe(self, current, *args):
         return self.compare(PROBE, self.write("current.json", current), *args)
