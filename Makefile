@@ -39,6 +39,7 @@ include loader/loader.mk
 include harness/harness.mk
 include bench/probe/probe.mk
 -include bench/bench.mk
+include fuzz/fuzz.mk
 include tests/tests.mk
 
 $(BUILD):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a purpose needs, only those missing.
-#   tools/deps.sh [--check] PURPOSE...   (build, test, kernel, rig, bench, plots, lint)
+#   tools/deps.sh [--check] PURPOSE...   (build, test, kernel, rig, bench, plots, lint, fuzz)
 # As root it runs apt-get; otherwise it prints the exact apt-get line and
 # exits 2. --check only reports what is missing (exit 2 if anything is).
 set -euo pipefail
@@ -14,8 +14,9 @@ packages_for() {
 	bench) echo "libproc2-dev smem" ;;
 	plots) echo "gnuplot-nox" ;;
 	lint) echo "cppcheck clang-tidy clang-format shellcheck" ;;
+	fuzz) echo "clang libclang-rt-14-dev" ;;
 	*)
-		echo "deps: unknown purpose '$1' (build, test, kernel, rig, bench, plots, lint)" >&2
+		echo "deps: unknown purpose '$1' (build, test, kernel, rig, bench, plots, lint, fuzz)" >&2
 		exit 2
 		;;
 	esac
