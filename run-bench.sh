@@ -5,6 +5,8 @@
 #
 #   ./run-bench.sh --instances 1,2,4,8,16
 #
+# The tables go to stdout at the end; progress goes to stderr.
+#
 # Options:
 #   --instances LIST   instance counts (default 1,2,4,8,16)
 #   --loaders LIST     copy,mmap (default both)
@@ -123,7 +125,7 @@ validate() {
 		die "--initrd-size '$initrd_size': expected a size like 3M"
 	case "$rig" in auto | on | off) ;; *) die "--rig '$rig': expected auto, on or off" ;; esac
 	[ -z "$kernel" ] || [ -r "$kernel" ] || die "--kernel '$kernel': cannot read it"
-	[ -z "$initrd" ] || [ -r "$initrd" ] || die "--initrd '$initrd': cannot read it"
+	[ -z "$initrd" ] || [ "$initrd" = - ] || [ -r "$initrd" ] || die "--initrd '$initrd': cannot read it"
 	[ -z "$compare" ] || [ -r "$compare" ] || die "--compare '$compare': no such baseline"
 	if [ -n "$out" ] && [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then
 		die "--out '$out': exists and is not empty (results are never overwritten)"
@@ -184,10 +186,11 @@ run_loadbench() {
 		[ "$(id -u)" -eq 0 ] || die "the nested rig needs root (virtiofsd): run as root, or on a host with native KVM"
 		make -s rig
 		step "running loadbench inside the nested rig (timings are TCG-scaled; compare loaders as ratios)"
-		bench/rig/run.sh --mem "$(rig_mem)" -- "${args[@]}" --kvm-mode rig || status=$?
+		bench/rig/run.sh --mem "$(rig_mem)" -- "${args[@]}" --kvm-mode rig >/dev/null ||
+			status=$?
 	else
 		step "running loadbench on this host's KVM"
-		"${args[@]}" || status=$?
+		"${args[@]}" >/dev/null || status=$?
 	fi
 	return "$status"
 }
@@ -203,7 +206,7 @@ rig_mem() {
 
 render() {
 	step "rendering plots and the report"
-	python3 bench/plotdata.py "$out"
+	python3 bench/plotdata.py "$out" >/dev/null
 	local plot
 	for plot in memory boot loadphase; do
 		gnuplot -c "plots/$plot.gp" "$out/plots/data/$plot.dat" "$out/plots/$plot.png" \
@@ -211,7 +214,7 @@ render() {
 		gnuplot -c "plots/$plot.gp" "$out/plots/data/$plot.dat" "$out/plots/$plot.svg" \
 			"$out/plots/data/context.txt"
 	done
-	python3 bench/report.py "$out"
+	python3 bench/report.py "$out" --seed-check >/dev/null
 }
 
 link_latest() {

@@ -1,0 +1,448 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Write RESULTS_DIR/report.md from a loadbench results directory.
+
+    bench/report.py RESULTS_DIR [--seed-check]
+
+The report holds the run's context, a summary in numbers (memory saved per
+instance at the largest N, PSS, boot-time differences with 95% CIs, failed
+instances), links to plots/{memory,boot,loadphase}.png (made by
+bench/plotdata.py and plots/*.gp), and tables.md.
+
+--seed-check also compares the USS saving at the largest N with what the
+seed's methodology predicts: the kernel ELF's read-only PT_LOAD bytes plus
+the initrd. The kernel file is read only if its size and FNV-1a hash equal
+those the run recorded; otherwise the report says the check was not made.
+"""
+
+import math
+import os
+import struct
+import sys
+
+import plotdata as pd
+
+BASE, CANDIDATE = "copy", "mmap"  # the report compares CANDIDATE against BASE
+MB = 1024.0 * 1024.0
+SEED_TOLERANCE = 0.25  # a saving within 25% of the expectation "matches"
+TRACE_POINTS = ("load_done",) + pd.BOOT_POINTS
+PLOTS = (
+    ("memory", "Memory per instance (USS solid, PSS dashed) vs concurrent instances"),
+    ("boot", "Boot trace points per loader, stacked"),
+    ("loadphase", "Load phase (load_done) per loader and instance count"),
+)
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+# ---- statistics: Welch's interval for a difference of means ------------------------------
+
+
+def t_pdf(x, df):
+    log_c = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+    return math.exp(log_c - (df + 1) / 2 * math.log1p(x * x / df))
+
+
+def t_cdf(x, df, steps=2000):
+    """P(T <= x) for x >= 0: 1/2 plus Simpson's rule over the density on [0, x]."""
+    h = x / steps
+    inner = sum((4 if k % 2 else 2) * t_pdf(k * h, df) for k in range(1, steps))
+    return 0.5 + h / 3 * (t_pdf(0, df) + inner + t_pdf(x, df))
+
+
+def t_quantile(p, df):
+    """The p-quantile (p > 1/2) of Student's t. Newton from 0: the CDF is concave there,
+    so the steps approach the root from below and never overshoot."""
+    x = 0.0
+    for _ in range(60):
+        step = (p - t_cdf(x, df)) / t_pdf(x, df)
+        x += step
+        if abs(step) < 1e-9:
+            break
+    return x
+
+
+def sample_stats(m):
+    xs = m.get("samples") or []
+    n = len(xs)
+    mean = sum(xs) / n if n else float("nan")
+    var = sum((x - mean) ** 2 for x in xs) / (n - 1) if n > 1 else float("nan")
+    return n, mean, var
+
+
+def welch(base, cand):
+    """Difference of means (cand - base) and its 95% interval, or (diff, None) without one."""
+    n1, m1, v1 = sample_stats(base)
+    n2, m2, v2 = sample_stats(cand)
+    diff = m2 - m1
+    if n1 < 2 or n2 < 2:
+        return diff, None
+    a, b = v1 / n1, v2 / n2
+    if a + b == 0:
+        return diff, (diff, diff)
+    df = (a + b) ** 2 / (a * a / (n1 - 1) + b * b / (n2 - 1))
+    half = t_quantile(0.975, df) * math.sqrt(a + b)
+    return diff, (diff - half, diff + half)
+
+
+# ---- the kernel file: find it (verified), read its read-only PT_LOAD bytes ---------------
+
+
+class CheckError(Exception):
+    """Why the seed check could not be made."""
+
+
+def fnv1a64_file(path):
+    """loadbench's content hash (common/hash.c): FNV-1a over 64-bit little-endian words,
+    seeded with the length, then over the tail bytes."""
+    mask, prime = (1 << 64) - 1, 0x100000001B3
+    size = os.path.getsize(path)
+    h = 0xCBF29CE484222325 ^ size
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(1 << 22)
+            if not chunk:
+                break
+            whole = len(chunk) - len(chunk) % 8
+            for (word,) in struct.iter_unpack("<Q", chunk[:whole]):
+                h = ((h ^ word) * prime) & mask
+            for byte in chunk[whole:]:  # only the file's last chunk has a tail
+                h = ((h ^ byte) * prime) & mask
+    return f"{h:016x}"
+
+
+def verified_kernel_path(image):
+    """The kernel file the run used: its path as recorded, relative to the current
+    directory or to the repository; accepted only with the recorded size and hash."""
+    if not image or not image.get("path"):
+        raise CheckError("the run recorded no kernel")
+    if "bytes" not in image or "fnv1a64" not in image:
+        raise CheckError(f"the run recorded no size and hash for {image['path']}")
+    recorded = image["path"]
+    candidates = [recorded] if os.path.isabs(recorded) else \
+        [os.path.abspath(recorded), os.path.join(REPO_ROOT, recorded)]
+    seen = []
+    for path in dict.fromkeys(candidates):
+        if not os.access(path, os.R_OK) or not os.path.isfile(path):
+            continue
+        if os.path.getsize(path) == image["bytes"] and fnv1a64_file(path) == image["fnv1a64"]:
+            return path
+        seen.append(path)
+    if seen:
+        raise CheckError(f"{', '.join(seen)} differs from the kernel the run used "
+                         "(size or FNV-1a hash)")
+    raise CheckError(f"{recorded} is not readable from here")
+
+
+PT_LOAD, PF_W = 1, 2
+
+
+def elf_readonly_bytes(path):
+    """Sum of p_filesz over the PT_LOAD segments without the write flag."""
+    with open(path, "rb") as f:
+        data = f.read(1 << 16)
+        size = os.fstat(f.fileno()).st_size
+        if data[:4] != b"\x7fELF":
+            if len(data) > 0x206 and data[0x202:0x206] == b"HdrS":
+                raise CheckError(f"{path} is a bzImage: its ELF is unpacked elsewhere, "
+                                 "so its program headers were not read")
+            raise CheckError(f"{path} is not an ELF file")
+        cls, order = data[4], data[5]
+        if cls not in (1, 2) or order not in (1, 2):
+            raise CheckError(f"{path}: unknown ELF class or byte order")
+        end = "<" if order == 1 else ">"
+        if cls == 2:
+            phoff, = struct.unpack_from(end + "Q", data, 0x20)
+            phentsize, phnum = struct.unpack_from(end + "HH", data, 0x36)
+            phdr, want = end + "IIQQQQQQ", 56
+        else:
+            phoff, = struct.unpack_from(end + "I", data, 0x1C)
+            phentsize, phnum = struct.unpack_from(end + "HH", data, 0x2A)
+            phdr, want = end + "IIIIIIII", 32
+        if phentsize < want or phoff + phentsize * phnum > size:
+            raise CheckError(f"{path}: program header table outside the file")
+        f.seek(phoff)
+        table = f.read(phentsize * phnum)
+    total = 0
+    for i in range(phnum):
+        fields = struct.unpack_from(phdr, table, i * phentsize)
+        if cls == 2:
+            p_type, p_flags, p_offset, _, _, p_filesz, _, _ = fields
+        else:
+            p_type, p_offset, _, _, p_filesz, _, p_flags, _ = fields
+        if p_type != PT_LOAD or p_flags & PF_W:
+            continue
+        if p_offset + p_filesz > size:
+            raise CheckError(f"{path}: PT_LOAD {i} runs past the end of the file")
+        total += p_filesz
+    return total
+
+
+# ---- the numbers -------------------------------------------------------------------------
+
+
+def mb(kb):
+    return kb / pd.KB_PER_MB
+
+
+def fmt_ms(x):
+    return f"{x:+.2f}"
+
+
+def largest_compared_n(summary, name):
+    """The largest N at which both loaders measured the memory metric."""
+    for n in reversed(pd.instance_counts(summary)):
+        if pd.metric(summary, BASE, n, "memory_kb", name) and \
+                pd.metric(summary, CANDIDATE, n, "memory_kb", name):
+            return n
+    return None
+
+
+def uss_saving(summary):
+    """(N, base USS MB, candidate USS MB) at the largest N both measured, or None."""
+    n = largest_compared_n(summary, "uss")
+    if n is None:
+        return None
+    base = pd.metric(summary, BASE, n, "memory_kb", "uss")["median"]
+    cand = pd.metric(summary, CANDIDATE, n, "memory_kb", "uss")["median"]
+    return n, mb(base), mb(cand)
+
+
+def memory_lines(summary):
+    saving = uss_saving(summary)
+    if saving is None:
+        return [f"- Memory: no instance count where both {BASE} and {CANDIDATE} measured USS."]
+    n, base, cand = saving
+    largest = pd.instance_counts(summary)[-1]
+    where = f"N={n}" if n == largest else \
+        f"N={n} (largest N with both measured; N={largest} is not)"
+    pct = 100.0 * (base - cand) / base if base else float("nan")
+    lines = [f"- **Memory saved per instance at {where}:** {base - cand:.2f} MB "
+             f"({pct:.1f}%): {CANDIDATE} USS {cand:.2f} MB vs {BASE} USS {base:.2f} MB "
+             "(medians across rounds, MB = 2^20 bytes)."]
+    pb = pd.metric(summary, BASE, n, "memory_kb", "pss")
+    pc = pd.metric(summary, CANDIDATE, n, "memory_kb", "pss")
+    if pb and pc and pb["median"]:
+        b, c = mb(pb["median"]), mb(pc["median"])
+        lines.append(f"- **PSS at N={n}:** {CANDIDATE} {c:.2f} MB vs {BASE} {b:.2f} MB: "
+                     f"{b - c:.2f} MB ({100.0 * (b - c) / b:.1f}%) less per instance.")
+    else:
+        lines.append(f"- **PSS at N={n}:** n/a (not measured for both loaders).")
+    return lines
+
+
+def boot_row(summary, n, point):
+    base = pd.metric(summary, BASE, n, "trace_ms", point)
+    cand = pd.metric(summary, CANDIDATE, n, "trace_ms", point)
+    if base is None or cand is None:
+        missing = " and ".join(l for l, m in ((BASE, base), (CANDIDATE, cand)) if m is None)
+        return f"| `{point}` | {cell(base)} | {cell(cand)} | n/a (not reported by {missing}) | | |"
+    diff, ci = welch(base, cand)
+    ci_text = f"{fmt_ms(ci[0])} .. {fmt_ms(ci[1])}" if ci else "n/a (needs 2 rounds)"
+    ratio = cand["median"] / base["median"] if base["median"] else float("nan")
+    return f"| `{point}` | {cell(base)} | {cell(cand)} | {fmt_ms(diff)} | {ci_text} | {ratio:.3g} |"
+
+
+def boot_headline(summary):
+    """One sentence for the last trace point both loaders reported."""
+    n = pd.instance_counts(summary)[0]
+    for point in reversed(TRACE_POINTS):
+        base = pd.metric(summary, BASE, n, "trace_ms", point)
+        cand = pd.metric(summary, CANDIDATE, n, "trace_ms", point)
+        if base and cand and base["median"]:
+            diff, ci = welch(base, cand)
+            if ci is None:
+                ci_text = "no CI: fewer than 2 rounds"
+            else:
+                ci_text = f"95% CI {fmt_ms(ci[0])} .. {fmt_ms(ci[1])} ms" + (
+                    ", which includes 0: no clear difference" if ci[0] <= 0 <= ci[1] else "")
+            return [f"- **Boot, {n} instance{'' if n == 1 else 's'}:** `{point}` {CANDIDATE} − "
+                    f"{BASE} = {fmt_ms(diff)} ms ({ci_text}); {CANDIDATE}/{BASE} = "
+                    f"{cand['median'] / base['median']:.2f} (medians). Every trace point: below."]
+    return [f"- **Boot:** no trace point was reported by both {BASE} and {CANDIDATE}."]
+
+
+def cell(m):
+    return "n/a" if m is None else f"{m['median']:.2f}"
+
+
+def boot_lines(summary):
+    n = pd.instance_counts(summary)[0]
+    lines = [f"**Boot time, {n} instance{'' if n == 1 else 's'}** (ms since loadvm started; "
+             f"{CANDIDATE} − {BASE}: difference of the means across rounds, 95% CI by Welch's "
+             "t-interval from each loader's per-round samples; ratio: of the medians)", "",
+             f"| trace point | {BASE} median | {CANDIDATE} median | {CANDIDATE} − {BASE} "
+             f"| 95% CI of the difference | {CANDIDATE}/{BASE} |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    lines += [boot_row(summary, n, p) for p in TRACE_POINTS]
+    if pd.is_scaled_timing(summary):
+        lines += ["", f"KVM mode {summary['context']['kvm_mode']}: these timings are "
+                  "emulation-scaled; read the ratios, not the milliseconds."]
+    return lines
+
+
+def seed_check_lines(summary):
+    try:
+        saving = uss_saving(summary)
+        if saving is None:
+            raise CheckError(f"no N where both {BASE} and {CANDIDATE} measured USS")
+        n, base, cand = saving
+        if n < 2:
+            raise CheckError("sharing needs at least 2 concurrent instances; the largest "
+                             f"N with both loaders measured is {n}")
+        ctx = summary["context"]
+        kernel_path = verified_kernel_path(ctx.get("kernel"))
+        ro = elf_readonly_bytes(kernel_path)
+        initrd = ctx.get("initrd")
+        if initrd and "bytes" not in initrd:
+            raise CheckError(f"the run recorded no size for the initrd {initrd.get('path')}")
+        initrd_bytes = initrd["bytes"] if initrd else 0
+    except CheckError as e:
+        return [f"- **Seed check:** could not be made: {e}."]
+    except OSError as e:
+        return [f"- **Seed check:** could not be made: {e.filename or ''}: {e.strerror}."]
+    measured, expected = base - cand, (ro + initrd_bytes) / MB
+    parts = f"kernel read-only PT_LOAD segments {ro / MB:.2f} MB + " + (
+        f"initrd {initrd_bytes / MB:.2f} MB" if initrd else "no initrd")
+    off = (measured - expected) / expected if expected else float("inf")
+    if abs(off) <= SEED_TOLERANCE:
+        verdict = (f"matches the expectation: the measured USS saving at N={n}, "
+                   f"{measured:.2f} MB per instance, is within {abs(off) * 100:.1f}% of the "
+                   f"{expected:.2f} MB expected ({parts})")
+    else:
+        verdict = (f"does not match the expectation: the measured USS saving at N={n} is "
+                   f"{measured:.2f} MB per instance, {abs(off) * 100:.1f}% "
+                   f"{'above' if off > 0 else 'below'} the {expected:.2f} MB expected ({parts})")
+    return [f"- **Seed check:** {verdict}. Kernel read from {kernel_path}. (The seed saw "
+            "22.3 MB saved at 16 instances for 18.9 MB of kernel sections + a 3.0 MB initrd.)"]
+
+
+def failure_totals(summary):
+    groups = summary["results"]
+    return sum(g.get("failed", 0) for g in groups), sum(g.get("launched", 0) for g in groups)
+
+
+def failure_lines(summary):
+    failed, launched = failure_totals(summary)
+    if not failed:
+        return [f"No failed instances ({launched} launched)."]
+    lines = [f"**Failed instances: {failed} of {launched}.**", "",
+             "| loader | N | failed | round | instance | status | reason |",
+             "| --- | ---: | ---: | ---: | ---: | --- | --- |"]
+    for g in summary["results"]:
+        if not g.get("failed"):
+            continue
+        entries = g.get("failures") or [{}]
+        for f in entries:
+            lines.append(f"| {g['loader']} | {g['instances']} | {g['failed']} of {g['launched']} "
+                         f"| {f.get('round', '')} | {f.get('instance', '')} "
+                         f"| {f.get('status', '')} | {md_escape(f.get('reason', ''))} |")
+    return lines
+
+
+# ---- the document ------------------------------------------------------------------------
+
+
+def md_escape(text):
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def image_text(image):
+    if not image:
+        return "none"
+    if "bytes" not in image:
+        return f"{image.get('path')} (not readable when the run started)"
+    return f"{image['path']} ({image['bytes']} bytes, FNV-1a {image['fnv1a64']})"
+
+
+def context_lines(summary):
+    ctx, cfg = summary["context"], summary["config"]
+    rows = [
+        ("date", ctx.get("date")), ("host", ctx.get("host")),
+        ("host kernel", ctx.get("host_kernel")), ("CPU", ctx.get("cpu")),
+        ("KVM mode", ctx.get("kvm_mode")), ("page cache", ctx.get("page_cache")),
+        ("transparent huge pages", ctx.get("thp")), ("KSM run", ctx.get("ksm_run")),
+        ("loadvm", ctx.get("loadvm_version")), ("loadbench", ctx.get("loadbench_version")),
+        ("kernel", image_text(ctx.get("kernel"))), ("initrd", image_text(ctx.get("initrd"))),
+        ("instance counts", ", ".join(str(n) for n in cfg.get("instances", []))),
+        ("loaders", ", ".join(cfg.get("loaders", []))), ("rounds", cfg.get("rounds")),
+        ("guest memory", f"{cfg.get('mem_mib')} MiB"), ("vCPUs", cfg.get("vcpus")),
+        ("extra kernel command line", cfg.get("cmdline_extra") or "(none)"),
+        ("settle / timeout", f"{cfg.get('settle_s')} s / {cfg.get('timeout_s')} s"),
+        ("harness CPU time", f"{summary.get('harness_cpu_ms')} ms"),
+    ]
+    return ["| | |", "| --- | --- |"] + [f"| {k} | {md_escape(v)} |" for k, v in rows]
+
+
+def plot_lines(results_dir):
+    lines = []
+    for name, caption in PLOTS:
+        png = os.path.join(results_dir, "plots", name + ".png")
+        lines.append(f"![{caption}](plots/{name}.png)")
+        if not os.path.isfile(png):
+            lines.append(f"*Not rendered yet:* `bench/plotdata.py {results_dir} && gnuplot -c "
+                         f"plots/{name}.gp {results_dir}/plots/data/{name}.dat {png}`")
+        lines.append("")
+    return lines
+
+
+def tables_lines(results_dir):
+    try:
+        with open(os.path.join(results_dir, "tables.md"), encoding="utf-8") as f:
+            return [f.read().rstrip("\n")]
+    except OSError as e:
+        return [f"tables.md could not be read: {e.strerror}."]
+
+
+def scaled_note(summary):
+    if not pd.is_scaled_timing(summary):
+        return []
+    return [f"> KVM mode **{summary['context']['kvm_mode']}**: timings are emulation-scaled; "
+            "compare loaders as ratios, not as absolute milliseconds. "
+            "Memory figures are exact.", ""]
+
+
+def render(results_dir, summary, seed_check):
+    ctx = summary["context"]
+    seed = seed_check_lines(summary) if seed_check else [
+        "- **Seed check:** not run (bench/report.py RESULTS_DIR --seed-check)."]
+    failed, launched = failure_totals(summary)
+    doc = [f"# kvm-loadbench report: {pd.basename_or_none(ctx.get('kernel'))}, {ctx.get('date')}",
+           "", "Run: " + pd.context_line(summary).strip() + f"; host {ctx.get('host')}.", ""]
+    doc += scaled_note(summary)
+    doc += ["## Summary", ""] + memory_lines(summary) + boot_headline(summary) + seed
+    doc += [f"- **Failed instances:** {failed} of {launched}" +
+            (" (see Failed instances below)." if failed else "."), ""]
+    doc += boot_lines(summary) + ["", "## Plots", ""] + plot_lines(results_dir)
+    doc += ["## Tables (tables.md)", ""] + tables_lines(results_dir) + [""]
+    doc += ["## Failed instances", ""] + failure_lines(summary) + [""]
+    doc += ["## Run context", ""] + context_lines(summary) + [""]
+    return "\n".join(doc)
+
+
+def main(argv):
+    args = argv[1:]
+    if "-h" in args or "--help" in args:
+        print(__doc__.strip())
+        return 0
+    seed_check = "--seed-check" in args
+    rest = [a for a in args if a != "--seed-check"]
+    if len(rest) != 1:
+        print("usage: bench/report.py RESULTS_DIR [--seed-check]", file=sys.stderr)
+        return 2
+    results_dir = rest[0]
+    try:
+        summary = pd.load_summary(results_dir)
+        path = os.path.join(results_dir, "report.md")
+        pd.atomic_write(path, render(results_dir, summary, seed_check))
+    except pd.SummaryError as e:
+        print(f"report: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"report: cannot write: {e}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,462 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Tests of bench/plotdata.py, plots/*.gp and bench/report.py on summary fixtures.
+
+    tests/python/test_report.py [-v]
+
+Fixtures: tests/fixtures/summary/probe-1-2-4.json (a real run of the probe guest) and
+tests/fixtures/report/lsk-na-failures.json (crafted: linux_start_kernel never reported,
+two failed instances in mmap N=4, KVM mode rig). Each test class works on a copy in a
+temporary results directory. The gnuplot tests are skipped when gnuplot is not installed.
+"""
+
+import json
+import os
+import shlex
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PLOTDATA = os.path.join(REPO, "bench", "plotdata.py")
+REPORT = os.path.join(REPO, "bench", "report.py")
+PROBE_FIXTURE = os.path.join(REPO, "tests", "fixtures", "summary", "probe-1-2-4.json")
+CRAFTED_FIXTURE = os.path.join(REPO, "tests", "fixtures", "report", "lsk-na-failures.json")
+PLOTS = ("memory", "boot", "loadphase")
+GNUPLOT = shutil.which("gnuplot")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MIB = 1 << 20
+NO_GNUPLOT = "gnuplot is not installed (apt-get install gnuplot-nox): plots not rendered"
+
+sys.path.insert(0, os.path.join(REPO, "bench"))
+import report  # noqa: E402  (the statistics and ELF helpers are tested directly too)
+
+
+def run(*argv, cwd=None):
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise AssertionError(f"{' '.join(argv)} exited {done.returncode}:\n{done.stderr}")
+    return done
+
+
+def read_blocks(path):
+    """A gnuplot data file as a list of blocks, each a list of rows of string cells."""
+    blocks, current = [], []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            if not line.strip():
+                if current:
+                    blocks.append(current)
+                current = []
+                continue
+            current.append(shlex.split(line))
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def header_columns(path):
+    """The column names: the header comment line that starts with "loader instances"."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            words = line[1:].split() if line.startswith("#") else []
+            if words[:2] == ["loader", "instances"]:
+                return words
+    raise AssertionError(f"{path}: no column header")
+
+
+def as_dict(path):
+    """{(loader, instances): {column: cell}} for a data file."""
+    names = header_columns(path)
+    rows = {}
+    for block in read_blocks(path):
+        for cells in block:
+            row = dict(zip(names, cells))
+            rows[(row["loader"], int(row["instances"]))] = row
+    return rows
+
+
+def group(summary, loader, n):
+    return next(g for g in summary["results"] if g["loader"] == loader and g["instances"] == n)
+
+
+def fnv1a64(data):
+    """loadbench's content hash, written again here from its definition (common/hash.c)."""
+    h, mask = 0xCBF29CE484222325 ^ len(data), (1 << 64) - 1
+    whole = len(data) - len(data) % 8
+    for (word,) in struct.iter_unpack("<Q", data[:whole]):
+        h = ((h ^ word) * 0x100000001B3) & mask
+    for byte in data[whole:]:
+        h = ((h ^ byte) * 0x100000001B3) & mask
+    return f"{h:016x}"
+
+
+def elf64(segments, size):
+    """A minimal ELF64 file: header, program headers (type, flags, offset, filesz), zeros."""
+    phoff, phentsize = 64, 56
+    head = b"\x7fELF" + bytes([2, 1, 1]) + bytes(9)
+    head += struct.pack("<HHIQQQIHHHHHH", 2, 62, 1, 0x1000000, phoff, 0, 0, 64, phentsize,
+                        len(segments), 0, 0, 0)
+    for p_type, flags, offset, filesz in segments:
+        head += struct.pack("<IIQQQQQQ", p_type, flags, offset, offset, offset, filesz, filesz,
+                            0x1000)
+    return head + bytes(size - len(head))
+
+
+def elf32(segments, size):
+    phoff, phentsize = 52, 32
+    head = b"\x7fELF" + bytes([1, 1, 1]) + bytes(9)
+    head += struct.pack("<HHIIIIIHHHHHH", 2, 3, 1, 0x1000000, phoff, 0, 0, 52, phentsize,
+                        len(segments), 0, 0, 0)
+    for p_type, flags, offset, filesz in segments:
+        head += struct.pack("<IIIIIIII", p_type, offset, offset, offset, filesz, filesz, flags,
+                            0x1000)
+    return head + bytes(size - len(head))
+
+
+PT_LOAD, PT_NOTE, PF_R, PF_W, PF_X = 1, 4, 4, 2, 1
+
+
+class ResultsDir:
+    """A temporary results directory holding a (possibly edited) copy of a fixture."""
+
+    def __init__(self, fixture, edit=None, tables_md="### tables.md of the fixture run\n"):
+        self.tmp = tempfile.TemporaryDirectory(prefix="loadbench-report-")
+        self.path = self.tmp.name
+        with open(fixture, encoding="utf-8") as f:
+            self.summary = json.load(f)
+        if edit:
+            edit(self.summary, self.path)
+        with open(os.path.join(self.path, "summary.json"), "w", encoding="utf-8") as f:
+            json.dump(self.summary, f)
+        if tables_md is not None:
+            with open(os.path.join(self.path, "tables.md"), "w", encoding="utf-8") as f:
+                f.write(tables_md)
+
+    def data(self, name):
+        return os.path.join(self.path, "plots", "data", name)
+
+    def report(self, *flags):
+        run(sys.executable, REPORT, self.path, *flags, cwd=self.path)
+        with open(os.path.join(self.path, "report.md"), encoding="utf-8") as f:
+            return f.read()
+
+
+def expected_saving(summary, n):
+    """(MB, %) of copy USS - mmap USS at N, from the summary's medians."""
+    copy = group(summary, "copy", n)["memory_kb"]["uss"]["median"] / 1024.0
+    mmap = group(summary, "mmap", n)["memory_kb"]["uss"]["median"] / 1024.0
+    return copy - mmap, 100.0 * (copy - mmap) / copy
+
+
+class PlotsMixin:
+    """Renders the three plots as PNG and SVG and checks the files."""
+
+    def test_plots_render_as_png_and_svg(self):
+        if not GNUPLOT:
+            self.skipTest(NO_GNUPLOT)
+        for name in PLOTS:
+            for ext in ("png", "svg"):
+                out = os.path.join(self.results.path, "plots", f"{name}.{ext}")
+                run(GNUPLOT, "-c", os.path.join(REPO, "plots", f"{name}.gp"),
+                    self.results.data(f"{name}.dat"), out)
+                with self.subTest(plot=name, ext=ext):
+                    self.assertGreater(os.path.getsize(out), 1000)
+                    if ext == "png":
+                        with open(out, "rb") as f:
+                            self.assertEqual(f.read(8), PNG_SIGNATURE)
+                    else:
+                        root = ET.parse(out).getroot()
+                        self.assertEqual(root.tag.rsplit("}", 1)[-1], "svg")
+
+    def test_plot_rejects_unknown_extension(self):
+        if not GNUPLOT:
+            self.skipTest(NO_GNUPLOT)
+        done = subprocess.run([GNUPLOT, "-c", os.path.join(REPO, "plots", "memory.gp"),
+                               self.results.data("memory.dat"),
+                               os.path.join(self.results.path, "memory.gif")],
+                              capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn(".png or .svg", done.stderr)
+
+
+class ProbeFixture(PlotsMixin, unittest.TestCase):
+    """The real summary of probe runs with 1, 2 and 4 instances."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.results = ResultsDir(PROBE_FIXTURE)
+        cls.summary = cls.results.summary
+        run(sys.executable, PLOTDATA, cls.results.path)
+        cls.report_md = cls.results.report("--seed-check")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.results.tmp.cleanup()
+
+    def test_memory_dat_has_a_row_per_loader_and_count(self):
+        blocks = read_blocks(self.results.data("memory.dat"))
+        self.assertEqual([b[0][0] for b in blocks], ["copy", "mmap"])
+        self.assertEqual([[int(r[1]) for r in b] for b in blocks], [[1, 2, 4], [1, 2, 4]])
+
+    def test_memory_dat_is_summary_kb_over_1024(self):
+        rows = as_dict(self.results.data("memory.dat"))
+        for loader in ("copy", "mmap"):
+            for n in (1, 2, 4):
+                mem = group(self.summary, loader, n)["memory_kb"]
+                row = rows[(loader, n)]
+                with self.subTest(loader=loader, n=n):
+                    self.assertAlmostEqual(float(row["uss_mb"]), mem["uss"]["median"] / 1024, 6)
+                    self.assertAlmostEqual(float(row["uss_ci95_mb"]), mem["uss"]["ci95"] / 1024, 6)
+                    self.assertAlmostEqual(float(row["pss_mb"]), mem["pss"]["median"] / 1024, 6)
+                    self.assertAlmostEqual(float(row["pss_ci95_mb"]), mem["pss"]["ci95"] / 1024, 6)
+        self.assertAlmostEqual(float(rows[("mmap", 2)]["uss_mb"]), 5336 / 1024, 6)
+
+    def test_boot_dat_stacks_the_trace_points_at_one_instance(self):
+        rows = as_dict(self.results.data("boot.dat"))
+        self.assertEqual(sorted(rows), [("copy", 1), ("mmap", 1)])
+        for loader in ("copy", "mmap"):
+            trace = group(self.summary, loader, 1)["trace_ms"]
+            delta = group(self.summary, loader, 1)["delta_ms"]
+            row = rows[(loader, 1)]
+            vie = trace["vmm_init_end"]["median"]
+            lsk = trace["linux_start_kernel"]["median"]
+            with self.subTest(loader=loader):
+                self.assertAlmostEqual(float(row["vmm_init_end"]), vie, 5)
+                self.assertAlmostEqual(float(row["delta_linux_start_user"]),
+                                       delta["linux_start_user"]["median"], 5)
+                self.assertAlmostEqual(float(row["seg_lo_vmm_init_end"]), 0.0, 6)
+                self.assertAlmostEqual(float(row["seg_lo_linux_start_kernel"]), vie, 5)
+                self.assertAlmostEqual(float(row["seg_lo_linux_start_user"]), lsk, 5)
+                self.assertAlmostEqual(float(row["top"]), trace["linux_start_user"]["median"], 5)
+                self.assertEqual(row["note"], "-")
+
+    def test_loadphase_dat_has_the_ratio_to_copy(self):
+        rows = as_dict(self.results.data("loadphase.dat"))
+        for n in (1, 2, 4):
+            copy = group(self.summary, "copy", n)["trace_ms"]["load_done"]["median"]
+            mmap = group(self.summary, "mmap", n)["trace_ms"]["load_done"]["median"]
+            with self.subTest(n=n):
+                self.assertAlmostEqual(float(rows[("mmap", n)]["load_done_ms"]), mmap, 5)
+                self.assertAlmostEqual(float(rows[("mmap", n)]["ratio_to_first"]), copy / mmap, 3)
+                ratio = copy / mmap
+                text = f"{ratio:.0f}x" if ratio >= 100 else f"{ratio:.3g}x"
+                self.assertEqual(rows[("mmap", n)]["ratio_label"], f"copy/mmap = {text}")
+                self.assertEqual(rows[("copy", n)]["ratio_label"], "-")
+
+    def test_context_line(self):
+        with open(self.results.data("context.txt"), encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        self.assertEqual(lines, ["kernel probe.elf, initrd none, 128 MiB, 3 rounds, "
+                                 "KVM mode emulated, 2026-11-26"])
+
+    def test_no_temporary_files_are_left(self):
+        self.assertEqual(sorted(os.listdir(os.path.dirname(self.results.data("x")))),
+                         ["boot.dat", "context.txt", "loadphase.dat", "memory.dat"])
+
+    def test_report_states_the_memory_saving(self):
+        mb, pct = expected_saving(self.summary, 4)
+        self.assertIn(f"Memory saved per instance at N=4:** {mb:.2f} MB ({pct:.1f}%)",
+                      self.report_md)
+        pss_copy = group(self.summary, "copy", 4)["memory_kb"]["pss"]["median"] / 1024
+        self.assertIn(f"{report.CANDIDATE} {11834.25 / 1024:.2f} MB vs {report.BASE} "
+                      f"{pss_copy:.2f} MB", self.report_md)
+
+    def test_report_links_the_plots_and_includes_the_tables(self):
+        for name in PLOTS:
+            self.assertIn(f"](plots/{name}.png)", self.report_md)
+        self.assertIn("### tables.md of the fixture run", self.report_md)
+        self.assertIn("emulation-scaled", self.report_md)
+        self.assertIn("Failed instances:** 0 of 42", self.report_md)
+
+    def test_report_boot_differences_carry_a_welch_interval(self):
+        base = group(self.summary, "copy", 1)["trace_ms"]["linux_start_user"]
+        cand = group(self.summary, "mmap", 1)["trace_ms"]["linux_start_user"]
+        diff, (lo, hi) = report.welch(base, cand)
+        self.assertAlmostEqual(diff, cand["mean"] - base["mean"], 4)
+        self.assertIn(f"| `linux_start_user` | {base['median']:.2f} | {cand['median']:.2f} "
+                      f"| {diff:+.2f} | {lo:+.2f} .. {hi:+.2f} |", self.report_md)
+
+    def test_report_seed_check(self):
+        # The fixture's kernel is build/probe.elf: checked only if this tree holds the same file.
+        kernel = os.path.join(REPO, "build", "probe.elf")
+        recorded = self.summary["context"]["kernel"]
+        same = os.path.isfile(kernel) and os.path.getsize(kernel) == recorded["bytes"]
+        if same:
+            with open(kernel, "rb") as f:
+                same = fnv1a64(f.read()) == recorded["fnv1a64"]
+        if same:
+            mb, _ = expected_saving(self.summary, 4)
+            self.assertIn(f"**Seed check:** matches the expectation: the measured USS saving "
+                          f"at N=4, {mb:.2f} MB per instance", self.report_md)
+        else:
+            self.assertIn("**Seed check:** could not be made:", self.report_md)
+
+
+class CraftedFixture(PlotsMixin, unittest.TestCase):
+    """linux_start_kernel is n/a everywhere; mmap N=4 has 2 failed instances; KVM mode rig."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.results = ResultsDir(CRAFTED_FIXTURE, tables_md=None)
+        cls.summary = cls.results.summary
+        run(sys.executable, PLOTDATA, cls.results.path)
+        cls.report_md = cls.results.report("--seed-check")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.results.tmp.cleanup()
+
+    def test_boot_dat_leaves_the_missing_point_out_of_the_stack(self):
+        rows = as_dict(self.results.data("boot.dat"))
+        for loader in ("copy", "mmap"):
+            row = rows[(loader, 1)]
+            with self.subTest(loader=loader):
+                self.assertEqual(row["linux_start_kernel"], "n/a")
+                self.assertEqual(row["seg_lo_linux_start_kernel"], "n/a")
+                self.assertEqual(row["seg_lo_linux_start_user"], row["vmm_init_end"])
+                self.assertEqual(row["delta_linux_start_kernel"], "n/a")
+                self.assertIn("n/a: linux_start_kernel", row["note"])
+
+    def test_report_shows_na_for_the_missing_point(self):
+        self.assertRegex(self.report_md, r"\| `linux_start_kernel` \| n/a \| n/a \| n/a")
+
+    def test_report_shows_the_failures(self):
+        self.assertIn("**Failed instances:** 2 of 42", self.report_md)
+        self.assertIn("| mmap | 4 | 2 of 12 | 1 | 3 | timeout |", self.report_md)
+        self.assertIn("exit 1: loadvm: KVM_RUN: Bad address", self.report_md)
+
+    def test_report_says_timings_are_scaled_in_rig_mode(self):
+        self.assertIn("KVM mode **rig**: timings are emulation-scaled", self.report_md)
+
+    def test_report_memory_saving(self):
+        mb, pct = expected_saving(self.summary, 4)
+        self.assertIn(f"at N=4:** {mb:.2f} MB ({pct:.1f}%)", self.report_md)
+
+    def test_seed_check_is_not_made_without_the_kernel(self):
+        self.assertIn("**Seed check:** could not be made: vmlinux-that-is-not-there is not "
+                      "readable from here.", self.report_md)
+
+    def test_missing_tables_md_is_said(self):
+        self.assertIn("tables.md could not be read", self.report_md)
+
+
+def with_kernel(ro_bytes, initrd_bytes, tamper=False):
+    """An edit that points the fixture's kernel at a synthetic ELF with ro_bytes read-only."""
+
+    def edit(summary, results_dir):
+        size = ro_bytes + 2 * 4096
+        image = elf64([(PT_LOAD, PF_R | PF_X, 4096, ro_bytes),
+                       (PT_LOAD, PF_R | PF_W, 4096 + ro_bytes, 4096),
+                       (PT_NOTE, PF_R, 4096, 20)], size)
+        path = os.path.join(results_dir, "vmlinux")
+        with open(path, "wb") as f:
+            f.write(image)
+        summary["context"]["kernel"] = {"path": path, "bytes": size,
+                                        "fnv1a64": "0" * 16 if tamper else fnv1a64(image)}
+        summary["context"]["initrd"] = {"path": "initrd.cpio", "bytes": initrd_bytes,
+                                        "fnv1a64": "0" * 16}
+    return edit
+
+
+class SeedCheck(unittest.TestCase):
+    """The crafted fixture saves 4.00 MB of USS per instance at N=4."""
+
+    def report_with(self, edit):
+        results = ResultsDir(CRAFTED_FIXTURE, edit)
+        self.addCleanup(results.tmp.cleanup)
+        return results.report("--seed-check")
+
+    def seed_sentence(self, ro_mb, initrd_mb):
+        with open(CRAFTED_FIXTURE, encoding="utf-8") as f:
+            measured, _ = expected_saving(json.load(f), 4)
+        expected = ro_mb + initrd_mb
+        off = (measured - expected) / expected
+        return measured, expected, off, (f"{expected:.2f} MB expected (kernel read-only PT_LOAD "
+                                         f"segments {ro_mb:.2f} MB + initrd {initrd_mb:.2f} MB)")
+
+    def test_matches_when_read_only_part_plus_initrd_is_the_saving(self):
+        md = self.report_with(with_kernel(3 * MIB, 1 * MIB))
+        measured, _, off, tail = self.seed_sentence(3, 1)
+        self.assertLess(abs(off), 0.25)
+        self.assertIn(f"**Seed check:** matches the expectation: the measured USS saving at N=4, "
+                      f"{measured:.2f} MB per instance, is within {abs(off) * 100:.1f}% of the "
+                      + tail, md)
+
+    def test_says_the_numbers_when_they_do_not_match(self):
+        md = self.report_with(with_kernel(1 * MIB, 1 * MIB))
+        measured, _, off, tail = self.seed_sentence(1, 1)
+        self.assertGreater(off, 0.25)
+        self.assertIn(f"**Seed check:** does not match the expectation: the measured USS saving "
+                      f"at N=4 is {measured:.2f} MB per instance, {off * 100:.1f}% above the "
+                      + tail, md)
+
+    def test_a_changed_kernel_file_is_not_used(self):
+        md = self.report_with(with_kernel(3 * MIB, 1 * MIB, tamper=True))
+        self.assertIn("**Seed check:** could not be made:", md)
+        self.assertIn("differs from the kernel the run used", md)
+
+    def test_without_the_flag_the_check_is_not_run(self):
+        results = ResultsDir(CRAFTED_FIXTURE, with_kernel(3 * MIB, 1 * MIB))
+        self.addCleanup(results.tmp.cleanup)
+        self.assertIn("**Seed check:** not run", results.report())
+
+
+class Helpers(unittest.TestCase):
+    """report.py's statistics and ELF reading, against values known independently."""
+
+    def test_t_quantiles_match_the_table(self):
+        for df, t in ((1, 12.706), (2, 4.303), (4, 2.776), (10, 2.228), (30, 2.042)):
+            self.assertAlmostEqual(report.t_quantile(0.975, df), t, 3)
+
+    def test_welch_with_equal_spread_has_pooled_degrees_of_freedom(self):
+        # n = 3 each, equal variances: df = 4, so the half-width is 2.776 * sqrt(2 s^2 / 3).
+        base, cand = {"samples": [10.0, 11.0, 12.0]}, {"samples": [20.0, 21.0, 22.0]}
+        diff, (lo, hi) = report.welch(base, cand)
+        self.assertAlmostEqual(diff, 10.0)
+        self.assertAlmostEqual(hi - diff, 2.7764 * (2 / 3) ** 0.5, 3)
+        self.assertAlmostEqual(diff - lo, hi - diff)
+
+    def test_welch_needs_two_rounds(self):
+        self.assertEqual(report.welch({"samples": [1.0]}, {"samples": [2.0, 3.0]}), (1.5, None))
+
+    def test_elf_read_only_bytes_64_and_32_bit(self):
+        segments = [(PT_LOAD, PF_R | PF_X, 4096, 8192), (PT_LOAD, PF_R, 12288, 4096),
+                    (PT_LOAD, PF_R | PF_W, 16384, 4096), (PT_NOTE, PF_R, 4096, 20)]
+        with tempfile.TemporaryDirectory() as d:
+            for name, build in (("elf64", elf64), ("elf32", elf32)):
+                path = os.path.join(d, name)
+                with open(path, "wb") as f:
+                    f.write(build(segments, 20480))
+                with self.subTest(kind=name):
+                    self.assertEqual(report.elf_readonly_bytes(path), 8192 + 4096)
+
+    def test_not_an_elf_and_truncated_elf_are_errors(self):
+        with tempfile.TemporaryDirectory() as d:
+            bz = os.path.join(d, "bzImage")
+            with open(bz, "wb") as f:
+                f.write(bytes(0x202) + b"HdrS" + bytes(64))
+            with self.assertRaisesRegex(report.CheckError, "bzImage"):
+                report.elf_readonly_bytes(bz)
+            short = os.path.join(d, "short.elf")
+            with open(short, "wb") as f:
+                f.write(elf64([(PT_LOAD, PF_R, 4096, 1 << 20)], 8192))
+            with self.assertRaisesRegex(report.CheckError, "past the end"):
+                report.elf_readonly_bytes(short)
+
+    def test_fnv_hash_matches_the_recorded_one_for_the_probe(self):
+        kernel = os.path.join(REPO, "build", "probe.elf")
+        if not os.path.isfile(kernel):
+            self.skipTest("build/probe.elf is not built (make)")
+        with open(kernel, "rb") as f:
+            self.assertEqual(report.fnv1a64_file(kernel), fnv1a64(f.read()))
+
+
+if __name__ == "__main__":
+    unittest.main()
