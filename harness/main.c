@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,36 @@ static int prepare_out_dir(struct run *run)
 		return -1;
 	}
 	return 0;
+}
+
+/* What an interrupted run says on its way out, prepared in advance: a
+ * signal handler may only write(2) and _exit(2). */
+static char interrupted_note[4400];
+
+static void on_interrupt(int sig)
+{
+	ssize_t ignored = write(STDERR_FILENO, interrupted_note, strlen(interrupted_note));
+
+	(void)ignored;
+	/* Our guests die with us (PR_SET_PDEATHSIG); finished rounds are synced. */
+	_exit(128 + sig);
+}
+
+/* SIGINT and SIGTERM end the run, even when inherited as ignored (a
+ * background job in a script): a long benchmark must stay stoppable. */
+static void stop_on_interrupt(const char *out_dir)
+{
+	struct sigaction sa;
+
+	snprintf(interrupted_note, sizeof(interrupted_note),
+		 "loadbench: interrupted; the rows of finished rounds are in "
+		 "%s/raw.csv.partial\n",
+		 out_dir);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 static long long available_mib(void)
@@ -241,6 +272,7 @@ int main(int argc, char **argv)
 		pr_err("out of memory");
 		return EXIT_WRITE;
 	}
+	stop_on_interrupt(run.out_dir);
 	context_collect(&run.ctx, &run.config);
 	if (raw_csv_open(&run.csv, run.out_dir) || run_all(&run))
 		return EXIT_WRITE;

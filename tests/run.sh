@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs each test program, shows its output, and ends with one summary line
-# ("tests: N passed, N failed") counting programs. Exits 1 on any failure.
+# ("tests: N passed, N failed, N skipped") counting programs; a program
+# that exits 77 was skipped and says why. Exits 1 on any failure.
 # Programs under tests/rig/ boot real Linux guests: where /dev/kvm emulates
 # guest code (build/kvm-mode says "rig") they run inside the nested rig.
 set -euo pipefail
@@ -8,6 +9,7 @@ set -euo pipefail
 build=${BUILD:-build}
 passed=0
 failed=0
+skipped=0
 failed_names=()
 
 kvm_mode=$(build/kvm-mode 2>/dev/null || "${build}/kvm-mode" 2>/dev/null || echo unknown)
@@ -31,8 +33,12 @@ run_one() {
 for test in "$@"; do
 	echo "=== ${test}"
 	start=$(date +%s)
-	if run_one "${test}"; then
+	status=0
+	run_one "${test}" || status=$?
+	if [ "${status}" -eq 0 ]; then
 		passed=$((passed + 1))
+	elif [ "${status}" -eq 77 ]; then
+		skipped=$((skipped + 1)) # automake's "skipped": the test says why
 	else
 		failed=$((failed + 1))
 		failed_names+=("${test}")
@@ -42,5 +48,5 @@ done
 if [ "${failed}" -gt 0 ]; then
 	echo "failed: ${failed_names[*]}"
 fi
-echo "tests: ${passed} passed, ${failed} failed"
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 [ "${failed}" -eq 0 ]

@@ -8,8 +8,9 @@ TEST_INTEGRATION_SRCS := $(wildcard tests/integration/test_*.c)
 TEST_RIG_SRCS := $(wildcard tests/rig/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_UNIT_SRCS) $(TEST_INTEGRATION_SRCS) \
 	$(TEST_RIG_SRCS))
-# The python scripts' tests are executable unittest modules.
-TEST_PYTHON := $(wildcard tests/python/test_*.py)
+# The python scripts' tests are executable unittest modules; the shell
+# tests cover what needs the system (users, mounts, signals, valgrind).
+TEST_PYTHON := $(wildcard tests/python/test_*.py) $(wildcard tests/shell/test_*.sh)
 # Binaries under test, passed to the tests (a SANITIZE build has its own).
 TEST_ENV := BUILD=$(BUILD) LOADVM=$(BUILD)/loadvm LOADBENCH=$(BUILD)/loadbench \
 	PROBE_ELF=$(BUILD)/probe.elf PROBE_SUM=$(BUILD)/probe-sum

@@ -1,0 +1,51 @@
+# shellcheck shell=bash
+# Helpers for the shell tests: each test script sources this, runs checks
+# with `check`, and ends with `finish`. Exit 77 means skipped (the
+# automake convention tests/run.sh counts separately).
+set -euo pipefail
+
+BUILD=${BUILD:-build}
+LOADVM=${LOADVM:-$BUILD/loadvm}
+LOADBENCH=${LOADBENCH:-$BUILD/loadbench}
+PROBE_ELF=${PROBE_ELF:-$BUILD/probe.elf}
+failures=0
+checks=0
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kvmlb-test.XXXXXX")
+cleanup_hooks=("rm -rf '$tmp'")
+run_cleanup() {
+	local hook
+	for hook in "${cleanup_hooks[@]}"; do eval "$hook" || true; done
+}
+trap run_cleanup EXIT
+
+on_exit() {
+	cleanup_hooks=("$1" "${cleanup_hooks[@]}")
+}
+
+# check "what" command...: passes when the command succeeds.
+check() {
+	local what=$1
+	shift
+	checks=$((checks + 1))
+	if "$@"; then
+		echo "ok - $what"
+	else
+		echo "FAIL - $what"
+		failures=$((failures + 1))
+	fi
+}
+
+skip() {
+	echo "SKIP - $*"
+	exit 77
+}
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root: $*"
+}
+
+finish() {
+	echo "$((checks - failures)) passed, $failures failed"
+	[ "$failures" -eq 0 ]
+}
