@@ -48,8 +48,13 @@ mount_shares() {
 
 # /tmp is tmpfs (its pages are always Dirty); RIG_SCRATCH is ext4 on a RAM
 # disk, a real block filesystem whose synced pages read Clean in smaps.
-make_scratch() {
+# Before the shares: a project that lives under /tmp on the host must not
+# be hidden by the rig's own /tmp.
+mount_tmp() {
 	mount -t tmpfs -o mode=1777 tmpfs /tmp
+}
+
+make_scratch() {
 	[ "$RIG_SCRATCH_MIB" -gt 0 ] || return 0
 	insmod /rig/modules/brd.ko rd_nr=1 rd_size=$((RIG_SCRATCH_MIB * 1024)) ||
 		fail "insmod brd"
@@ -78,6 +83,7 @@ setup_basics
 # shellcheck source=/dev/null
 . /rig/run/env
 load_modules
+mount_tmp
 mount_shares
 make_scratch
 run_command
