@@ -10,3 +10,9 @@ all: $(BUILD)/loadbench
 
 $(BUILD)/loadbench: $(LOADBENCH_OBJS)
 	$(CC) $(LDFLAGS) $^ -lelf -lm -o $@
+
+# sharemap: page-level sharing attribution for running VMMs (a user tool;
+# loadbench uses the same code for sharing.csv).
+all: $(BUILD)/sharemap
+$(BUILD)/sharemap: $(BUILD)/obj/bench/sharemap.o $(BUILD)/obj/common/sharemap.o $(BUILD)/obj/common/log.o
+	$(CC) $(LDFLAGS) $^ -lelf -o $@

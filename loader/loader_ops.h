@@ -27,10 +27,11 @@ struct loader_ops {
 
 extern const struct loader_ops copy_loader;
 extern const struct loader_ops mmap_loader;
+extern const struct loader_ops ksm_loader;
 
 /* NULL when no strategy has that name. */
 const struct loader_ops *loader_find(const char *name);
-/* "copy|mmap", for usage text. */
+/* "copy|mmap|ksm", for usage text. */
 const char *loader_names(void);
 
 /* pread() len bytes at offset into dst; shared by every strategy. */

@@ -7,6 +7,7 @@
 static const struct loader_ops *const loaders[] = {
 	&copy_loader,
 	&mmap_loader,
+	&ksm_loader,
 };
 
 const struct loader_ops *loader_find(const char *name)
@@ -19,5 +20,5 @@ const struct loader_ops *loader_find(const char *name)
 
 const char *loader_names(void)
 {
-	return "copy|mmap";
+	return "copy|mmap|ksm";
 }

@@ -107,7 +107,7 @@ static const struct bad_case cases[] = {
 	{ "missing map",
 	  { "--kernel", "@good.elf", "--break-symbol", "x", "--system-map", "@nomap" },
 	  "No such file" },
-	{ "unknown loader", { "--kernel", "@good.elf", "--loader", "ksm" }, "--loader 'ksm'" },
+	{ "unknown loader", { "--kernel", "@good.elf", "--loader", "bogus" }, "--loader 'bogus'" },
 	{ "bad exit-after", { "--kernel", "@good.elf", "--exit-after", "soon" }, "--exit-after" },
 	{ "bad timeout", { "--kernel", "@good.elf", "--timeout", "0" }, "--timeout '0'" },
 	{ "unknown option", { "--kernel", "@good.elf", "--turbo" }, "unknown option" },

@@ -120,6 +120,7 @@ static void both_loaders_place_the_same_bytes(void **state)
 	for (size_t i = 0; i < sizeof(extents) / sizeof(extents[0]); i++) {
 		place_and_check(&copy_loader, &extents[i], &copy_stats);
 		place_and_check(&mmap_loader, &extents[i], &mmap_stats);
+		place_and_check(&ksm_loader, &extents[i], &copy_stats);
 		assert_int_equal(copy_stats.bytes_mapped, 0);
 	}
 	/* The last extent was incongruent: nothing could be mapped. */
@@ -142,7 +143,8 @@ static void loaders_are_found_by_name(void **state)
 	(void)state;
 	assert_ptr_equal(loader_find("copy"), &copy_loader);
 	assert_ptr_equal(loader_find("mmap"), &mmap_loader);
-	assert_null(loader_find("ksm"));
+	assert_ptr_equal(loader_find("ksm"), &ksm_loader);
+	assert_null(loader_find("bogus"));
 }
 
 int main(void)

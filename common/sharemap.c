@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+#include "sharemap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PAGE_SIZE_BYTES 4096ULL
+#define PM_PRESENT (1ULL << 63)
+#define PM_FILE_OR_SHARED (1ULL << 61)
+
+static int add_region(struct share_region **regions, size_t *nr, size_t *cap, const char *name,
+		      uint64_t offset, uint64_t size)
+{
+	if (*nr == *cap) {
+		size_t grown = *cap ? *cap * 2 : 32;
+		struct share_region *more = realloc(*regions, grown * sizeof(**regions));
+
+		if (!more)
+			return -1;
+		*regions = more;
+		*cap = grown;
+	}
+	snprintf((*regions)[*nr].name, sizeof((*regions)[*nr].name), "%s", name);
+	(*regions)[*nr].file_offset = offset;
+	(*regions)[*nr].size = size;
+	(*nr)++;
+	return 0;
+}
+
+/* File offset of [addr, addr + size) through the PT_LOAD that holds it
+ * (Linux's bss sits inside a file-backed segment), or -1. */
+static int64_t file_offset_of(Elf *elf, size_t phnum, uint64_t addr, uint64_t size)
+{
+	for (size_t i = 0; i < phnum; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (addr >= ph.p_vaddr && addr + size <= ph.p_vaddr + ph.p_filesz)
+			return (int64_t)(ph.p_offset + (addr - ph.p_vaddr));
+	}
+	return -1;
+}
+
+static int section_regions(Elf *elf, struct share_region **regions, size_t *nr, size_t *cap)
+{
+	size_t phnum, shstrndx;
+	Elf_Scn *scn = NULL;
+
+	if (elf_getphdrnum(elf, &phnum) || elf_getshdrstrndx(elf, &shstrndx))
+		return 0;
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		const char *name;
+		int64_t offset;
+
+		if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC) || sh.sh_size == 0)
+			continue;
+		offset = file_offset_of(elf, phnum, sh.sh_addr, sh.sh_size);
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (offset >= 0 &&
+		    add_region(regions, nr, cap, name ? name : "?", (uint64_t)offset, sh.sh_size))
+			return -1;
+	}
+	return 0;
+}
+
+static int segment_regions(Elf *elf, struct share_region **regions, size_t *nr, size_t *cap)
+{
+	size_t phnum;
+	char name[32];
+
+	if (elf_getphdrnum(elf, &phnum))
+		return -1;
+	for (size_t i = 0; i < phnum; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD || !ph.p_filesz)
+			continue;
+		snprintf(name, sizeof(name), "PT_LOAD[%zu]", i);
+		if (add_region(regions, nr, cap, name, ph.p_offset, ph.p_filesz))
+			return -1;
+	}
+	return 0;
+}
+
+static int by_offset(const void *a, const void *b)
+{
+	const struct share_region *x = a, *y = b;
+
+	return (x->file_offset > y->file_offset) - (x->file_offset < y->file_offset);
+}
+
+int sharemap_elf_regions(const char *path, struct share_region **regions, size_t *nr)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t cap = 0;
+	Elf *elf;
+	int ret;
+
+	*regions = NULL;
+	*nr = 0;
+	if (fd < 0)
+		return -1;
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	ret = section_regions(elf, regions, nr, &cap);
+	if (!ret && *nr == 0)
+		ret = segment_regions(elf, regions, nr, &cap);
+	elf_end(elf);
+	close(fd);
+	if (!ret)
+		qsort(*regions, *nr, sizeof(**regions), by_offset);
+	return ret;
+}
+
+/* The region holding a file offset: the last one starting at or before it. */
+static long region_of(const struct share_region *regions, size_t nr, uint64_t offset)
+{
+	long found = -1;
+
+	for (size_t i = 0; i < nr && regions[i].file_offset <= offset; i++)
+		if (offset < regions[i].file_offset + regions[i].size)
+			found = (long)i;
+	return found;
+}
+
+static void count_vma(int pagemap_fd, uint64_t start, uint64_t end, uint64_t offset,
+		      const struct share_region *regions, size_t nr, struct share_counts *counts)
+{
+	for (uint64_t addr = start; addr < end; addr += PAGE_SIZE_BYTES) {
+		uint64_t entry = 0;
+		long r = region_of(regions, nr, offset + (addr - start));
+
+		if (r < 0 ||
+		    pread(pagemap_fd, &entry, sizeof(entry),
+			  (off_t)(addr / PAGE_SIZE_BYTES * sizeof(entry))) != sizeof(entry))
+			continue;
+		counts[r].pages++;
+		if (!(entry & PM_PRESENT))
+			counts[r].untouched++;
+		else if (entry & PM_FILE_OR_SHARED)
+			counts[r].shared++;
+		else
+			counts[r].copied++;
+	}
+}
+
+int sharemap_scan(pid_t pid, const char *path, const struct share_region *regions, size_t nr,
+		  struct share_counts *counts)
+{
+	char maps_path[64], pagemap_path[64], line[PATH_MAX + 128], want[PATH_MAX];
+	FILE *maps;
+	int pagemap_fd, found = 0;
+
+	memset(counts, 0, nr * sizeof(*counts));
+	if (!realpath(path, want))
+		return -1;
+	snprintf(maps_path, sizeof(maps_path), "/proc/%d/maps", (int)pid);
+	snprintf(pagemap_path, sizeof(pagemap_path), "/proc/%d/pagemap", (int)pid);
+	maps = fopen(maps_path, "r");
+	pagemap_fd = open(pagemap_path, O_RDONLY | O_CLOEXEC);
+	while (maps && pagemap_fd >= 0 && fgets(line, sizeof(line), maps)) {
+		unsigned long long start, end, offset;
+		char perms[8], file[PATH_MAX];
+
+		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s %4095s", &start, &end, perms, &offset,
+			   file) != 5 ||
+		    strcmp(file, want) != 0 || perms[3] != 'p')
+			continue;
+		count_vma(pagemap_fd, start, end, offset, regions, nr, counts);
+		found++;
+	}
+	if (maps)
+		fclose(maps);
+	if (pagemap_fd >= 0)
+		close(pagemap_fd);
+	return maps && pagemap_fd >= 0 ? found : -1;
+}

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ksm strategy: copy the images like the copy loader, then mark those
+ * pages MADV_MERGEABLE, so that with ksmd running (/sys/kernel/mm/ksm/run)
+ * identical pages of different VMs are merged after the fact. Only the
+ * image pages are marked, so the comparison with mmap is about the images
+ * alone; ksmd's CPU time and the delay until pages merge are the price
+ * (bench/ksm.sh measures both).
+ */
+#include "loader_ops.h"
+
+#include "log.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+static int ksm_place_extent(struct guest_mem *mem, int fd, const char *path,
+			    const struct file_extent *ext, struct load_stats *stats)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t start = ext->gpa & ~(page - 1);
+	uint64_t end = (ext->gpa + ext->file_size + page - 1) & ~(page - 1);
+
+	if (copy_loader.place_extent(mem, fd, path, ext, stats))
+		return -1;
+	if (end > start && madvise(mem->host + start, end - start, MADV_MERGEABLE) != 0) {
+		pr_errno("%s: madvise(MADV_MERGEABLE) (kernel without CONFIG_KSM?)", path);
+		return -1;
+	}
+	return 0;
+}
+
+const struct loader_ops ksm_loader = {
+	.name = "ksm",
+	.place_extent = ksm_place_extent,
+};
