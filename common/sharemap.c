@@ -121,7 +121,7 @@ int sharemap_elf_regions(const char *path, struct share_region **regions, size_t
 		ret = segment_regions(elf, regions, nr, &cap);
 	elf_end(elf);
 	close(fd);
-	if (!ret)
+	if (!ret && *nr > 0)
 		qsort(*regions, *nr, sizeof(**regions), by_offset);
 	return ret;
 }
