@@ -63,7 +63,7 @@ clean:
 
 # Static analysis: cppcheck and clang-tidy on the host C code, shellcheck on
 # every script. Guest code (bench/probe) is checked by its -Werror build.
-LINT_C_SRCS := $(wildcard loader/*.c common/*.c harness/*.c tests/*/*.c bench/*.c bench/guest/*.c) \
+LINT_C_SRCS := $(wildcard loader/*.c common/*.c harness/*.c tests/*/*.c bench/*.c bench/guest/*.c fuzz/*.c) \
 	bench/probe/probe-gen.c bench/probe/probe-sum.c
 LINT_SH := $(shell git ls-files '*.sh' .ci/run 2>/dev/null)
 
@@ -73,7 +73,7 @@ lint: $(BUILD)/gen/version.h
 		-Iinclude -Icommon -Iloader -Iharness -I$(BUILD)/gen $(LINT_C_SRCS)
 	clang-tidy --quiet $(LINT_C_SRCS) -- -std=c11 -D_GNU_SOURCE -Iinclude -Icommon \
 		-Iloader -Iharness -Ibench/probe -I$(BUILD)/gen 2>/dev/null
-	shellcheck $(LINT_SH)
+	shellcheck -x $(LINT_SH)
 
 FORMAT_SRCS := $(LINT_C_SRCS) bench/probe/probe.c $(wildcard include/*.h loader/*.h \
 	common/*.h harness/*.h tests/*/*.h bench/probe/*.h)

@@ -2,6 +2,7 @@
 # A full disk under --out: loadbench says so in one line, exits 1, and the
 # files already there are intact (outputs are written to a temporary name
 # and renamed, so a failed write never replaces a good file).
+# shellcheck source=tests/shell/lib.sh
 . "$(dirname "$0")/lib.sh"
 need_root "mounts a small tmpfs"
 

@@ -3,6 +3,7 @@
 # it (PR_SET_PDEATHSIG), the rows of finished rounds stay on disk in
 # raw.csv.partial, and nothing that looks complete (raw.csv, summary.json,
 # tables) is left behind.
+# shellcheck source=tests/shell/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 # A private copy of the probe, so its path finds exactly our guests.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # loadvm needs only /dev/kvm: an ordinary user in the kvm group boots the
 # probe; one outside it gets a message that says how to get access.
+# shellcheck source=tests/shell/lib.sh
 . "$(dirname "$0")/lib.sh"
 need_root "creates users and sets /dev/kvm's group"
 

@@ -2,8 +2,9 @@
 # run-bench.sh: every bad option is refused in one line before anything
 # starts; the --quick scenario writes every output, valid PNG and SVG plots,
 # and tables whose numbers are summary.json's.
+# shellcheck source=tests/shell/lib.sh
 . "$(dirname "$0")/lib.sh"
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 refused() {
 	local err="$tmp/err" status=0

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Valgrind memcheck on a small loadbench run, every loadvm included
 # (--trace-children): no invalid access, no definite or indirect leak.
+# shellcheck source=tests/shell/lib.sh
 . "$(dirname "$0")/lib.sh"
 command -v valgrind >/dev/null || skip "valgrind is not installed"
 case "$LOADBENCH" in *asan*) skip "a sanitizer build cannot run under valgrind" ;; esac
