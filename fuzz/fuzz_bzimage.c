@@ -17,8 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	log_set_program("fuzz_bzimage");
 	/* The header path, when the input looks like a bzImage... */
-	if (bzimage_detect(data, size) && bzimage_payload(data, size, "input", &payload,
-							  &payload_len) == 0 &&
+	if (bzimage_detect(data, size) &&
+	    bzimage_payload(data, size, "input", &payload, &payload_len) == 0 &&
 	    payload_decompress(payload, payload_len, "input", &out, &out_len) == 0)
 		free(out);
 	/* ...and the decompressors on the raw input, which is what a payload is. */

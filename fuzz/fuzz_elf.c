@@ -28,7 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (unsigned i = 0; i < image.nr_segments; i++) {
 			const struct file_extent *seg = &image.segments[i];
 
-			if (seg->file_offset + seg->file_size > size || seg->file_size > seg->mem_size ||
+			if (seg->file_offset + seg->file_size > size ||
+			    seg->file_size > seg->mem_size ||
 			    seg->gpa + seg->mem_size > limits.ram_bytes)
 				__builtin_trap();
 		}

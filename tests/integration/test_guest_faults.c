@@ -33,8 +33,8 @@ static void serial_flood_is_capped(void **state)
 	static const uint8_t flood[] = { 0x66, 0xba, 0xf8, 0x03, 0xb0, 0x41, 0xee, 0xeb, 0xfd };
 	const char *kernel = write_guest("flood.elf", flood, sizeof(flood));
 	const char *serial = test_path("flood.txt");
-	const char *argv[] = { loadvm_path(), "--kernel", kernel, "--serial", serial,
-			       "--serial-limit", "4K", "--timeout", "3", NULL };
+	const char *argv[] = { loadvm_path(),	 "--kernel", kernel,	  "--serial", serial,
+			       "--serial-limit", "4K",	     "--timeout", "3",	      NULL };
 	struct stat st;
 
 	(void)state;
@@ -59,8 +59,16 @@ static void garbage_on_every_port_is_survived(void **state)
 		0xfa, 0xf4, 0xeb, 0xfd,		    /* cli; 2: hlt; jmp 2b */
 	};
 	const char *kernel = write_guest("garbage.elf", garbage, sizeof(garbage));
-	const char *argv[] = { loadvm_path(), "--kernel", kernel, "--exit-after", "user",
-			       "--trace", test_path("garbage.jsonl"), "--timeout", "120", NULL };
+	const char *argv[] = { loadvm_path(),
+			       "--kernel",
+			       kernel,
+			       "--exit-after",
+			       "user",
+			       "--trace",
+			       test_path("garbage.jsonl"),
+			       "--timeout",
+			       "120",
+			       NULL };
 	char *trace;
 
 	(void)state;
@@ -78,8 +86,9 @@ static void loadbench_records_a_crashed_guest(void **state)
 	const char *kernel = write_guest("crash.elf", ud2, sizeof(ud2));
 	const char *dir = test_path("bench-crash");
 	const char *loadbench = getenv("LOADBENCH") ? getenv("LOADBENCH") : "build/loadbench";
-	const char *argv[] = { loadbench, "--kernel", kernel, "--instances", "2", "--rounds", "1",
-			       "--settle", "0", "--timeout", "60", "--out", dir, "--quiet", NULL };
+	const char *argv[] = { loadbench,  "--kernel", kernel,	   "--instances", "2",
+			       "--rounds", "1",	       "--settle", "0",		  "--timeout",
+			       "60",	   "--out",    dir,	   "--quiet",	  NULL };
 	char *csv;
 
 	(void)state;
