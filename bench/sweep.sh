@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Sweeps beyond the seed, all with the probe guest on this host's KVM:
+#   size     read-only part 4..128 MiB: USS saved per instance (N=4) and the
+#            load phase, per loader, against image size
+#   density  32..256 instances: per-instance USS/PSS, total host memory, VMs per GiB
+#   cache    load phase and boot time with a warm and a cold page cache (root)
+#
+#   bench/sweep.sh [--rounds R] [--out DIR] size|density|cache|all
+#
+# Each writes DIR/<sweep>.dat (the table), DIR/<sweep>*.png/svg (plots) and
+# prints the table. Loaders alternate and every figure is a median over rounds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rounds=3
+out="results/sweep-$(date -u +%Y%m%dT%H%M%SZ)"
+sweeps=()
+
+die() {
+	echo "sweep: $*" >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--rounds)
+		[[ "${2:-}" =~ ^[1-9][0-9]?$ ]] || die "--rounds '${2:-}': expected 1 to 99"
+		rounds=$2
+		shift 2
+		;;
+	--out)
+		[ -n "${2:-}" ] || die "--out needs a value"
+		out=$2
+		shift 2
+		;;
+	size | density | cache) sweeps+=("$1") && shift ;;
+	all) sweeps+=(size density cache) && shift ;;
+	--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' && exit 0 ;;
+	*) die "unknown argument '$1' (see --help)" ;;
+	esac
+done
+[ ${#sweeps[@]} -gt 0 ] || die "say which sweep: size, density, cache or all"
+tools/deps.sh build plots
+make -s -j"$(nproc)" all
+mkdir -p "$out"
+
+# A value from a run's summary.json: FIELD of METRIC in SECTION for (loader, N).
+summary() {
+	python3 - "$@" <<'PY'
+import json, sys
+path, loader, n, section, metric, field = sys.argv[1:7]
+s = json.load(open(path))
+for g in s["results"]:
+    if g["loader"] == loader and g["instances"] == int(n):
+        v = g[section][metric][field]
+        print("n/a" if v is None else f"{v:.6g}")
+        break
+else:
+    print("n/a")
+PY
+}
+
+plot() { # DATA TITLE XLABEL YLABEL [log]
+	local data=$1
+	shift
+	gnuplot -c plots/sweep.gp "$data" "${data%.dat}.png" "$1" "$2" "$3" \
+		"probe guest, $rounds rounds, $(hostname -s)" "${4:-lin}"
+	gnuplot -c plots/sweep.gp "$data" "${data%.dat}.svg" "$1" "$2" "$3" \
+		"probe guest, $rounds rounds, $(hostname -s)" "${4:-lin}"
+}
+
+sweep_size() {
+	local ro kernel run data="$out/size.dat" load="$out/size-load.dat"
+	echo "# ro_mib copy_uss_mib mmap_uss_mib saved_mib" >"$data"
+	echo "# ro_mib copy mmap" >"$load"
+	for ro in 4 8 16 32 64 128; do
+		kernel="build/probe-ro${ro}.elf"
+		make -s probe PROBE_RO="${ro}M" PROBE_OUT="$kernel"
+		sync
+		run="$out/size-${ro}"
+		build/loadbench --kernel "$kernel" --instances 4 --rounds "$rounds" --settle 0.2 \
+			--mem $((ro + 64)) --out "$run" --quiet >/dev/null || true
+		local cu mu
+		cu=$(summary "$run/summary.json" copy 4 memory_kb uss median)
+		mu=$(summary "$run/summary.json" mmap 4 memory_kb uss median)
+		awk -v r="$ro" -v c="$cu" -v m="$mu" \
+			'BEGIN { printf "%d %.2f %.2f %.2f\n", r, c / 1024, m / 1024, (c - m) / 1024 }' >>"$data"
+		echo "$ro $(summary "$run/summary.json" copy 4 trace_ms load_done median)" \
+			"$(summary "$run/summary.json" mmap 4 trace_ms load_done median)" >>"$load"
+	done
+	plot "$data" "USS per instance at N=4 against the probe's read-only size" \
+		"read-only part [MiB]" "USS per instance [MiB]"
+	plot "$load" "Load phase (main() to load_done) against the read-only size, N=4" \
+		"read-only part [MiB]" "load_done [ms]" log
+	column -t "$data"
+	column -t "$load"
+}
+
+sweep_density() {
+	local n run data="$out/density.dat" total="$out/density-total.dat"
+	echo "# instances copy_uss copy_pss mmap_uss mmap_pss" >"$data"
+	echo "# instances copy_total_mib mmap_total_mib copy_vms_per_gib mmap_vms_per_gib" >"$total"
+	for n in 32 64 128 256; do
+		run="$out/density-${n}"
+		# --mem 48: the probe needs 46 MiB; loadbench refuses counts this host cannot hold.
+		if ! build/loadbench --kernel build/probe.elf --instances "$n" --rounds 1 \
+			--settle 0.5 --timeout 600 --mem 48 --out "$run" --quiet >/dev/null; then
+			echo "sweep: density $n: loadbench failed or refused (see $run)" >&2
+			continue
+		fi
+		local row=("$n")
+		for l in copy mmap; do
+			row+=("$(summary "$run/summary.json" "$l" "$n" memory_kb uss median)")
+			row+=("$(summary "$run/summary.json" "$l" "$n" memory_kb pss median)")
+		done
+		awk -v n="${row[0]}" -v cu="${row[1]}" -v cp="${row[2]}" -v mu="${row[3]}" \
+			-v mp="${row[4]}" 'BEGIN {
+			printf "%d %.2f %.2f %.2f %.2f\n", n, cu/1024, cp/1024, mu/1024, mp/1024 }' >>"$data"
+		# Total memory of N VMs is N x PSS (PSS splits shared pages fairly).
+		awk -v n="${row[0]}" -v cp="${row[2]}" -v mp="${row[4]}" 'BEGIN {
+			printf "%d %.1f %.1f %.1f %.1f\n", n, n*cp/1024, n*mp/1024, 1048576/cp, 1048576/mp }' \
+			>>"$total"
+	done
+	plot "$data" "Per-instance memory against the number of instances" "instances" \
+		"per-instance [MiB] (USS, PSS)" log
+	column -t "$data"
+	column -t "$total"
+}
+
+drop_caches() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+}
+
+sweep_cache() {
+	[ "$(id -u)" -eq 0 ] || die "cache: dropping the page cache needs root"
+	local data="$out/cache.dat" state loader r run
+	echo "# state loader load_done_ms linux_start_user_ms" >"$data"
+	for state in warm cold; do
+		for loader in copy mmap; do
+			local loads=() users=()
+			for r in $(seq 1 "$rounds"); do
+				# Cold: the cache is dropped before each loader's round, so
+				# neither loader inherits pages the other just read.
+				[ "$state" = cold ] && drop_caches
+				run="$out/cache-$state-$loader-$r"
+				build/loadbench --kernel build/probe.elf --instances 1 --rounds 1 \
+					--loaders "$loader" --settle 0 --out "$run" --quiet >/dev/null
+				loads+=("$(summary "$run/summary.json" "$loader" 1 trace_ms load_done median)")
+				users+=("$(summary "$run/summary.json" "$loader" 1 trace_ms linux_start_user median)")
+			done
+			echo "$state $loader $(printf '%s\n' "${loads[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')" \
+				"$(printf '%s\n' "${users[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')" >>"$data"
+		done
+	done
+	column -t "$data"
+}
+
+for s in "${sweeps[@]}"; do
+	echo "=== sweep $s -> $out"
+	"sweep_$s"
+done
+echo "sweep: results in $out"
