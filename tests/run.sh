@@ -17,15 +17,15 @@ kvm_mode=$(build/kvm-mode 2>/dev/null || "${build}/kvm-mode" 2>/dev/null || echo
 # The rig's environment is fixed: hand over what the test reads. Status
 # 125 means the rig itself died (its TCG-emulated kernel has panicked under
 # nested KVM now and then, never the test's own verdict): retry once, and
-# say so.
+# say so. The rig boots from build/ (a sanitizer build shares its kernel).
 in_rig() {
 	local status=0
-	bench/rig/run.sh --timeout 900 -- env LOADVM="${LOADVM:-build/loadvm}" \
+	BUILD=build bench/rig/run.sh --timeout 900 -- env LOADVM="${LOADVM:-build/loadvm}" \
 		LOADBENCH="${LOADBENCH:-build/loadbench}" "$1" || status=$?
 	if [ "${status}" -eq 125 ]; then
 		echo "run.sh: the nested rig died under $1 (status 125); retrying once"
 		status=0
-		bench/rig/run.sh --timeout 900 -- env LOADVM="${LOADVM:-build/loadvm}" \
+		BUILD=build bench/rig/run.sh --timeout 900 -- env LOADVM="${LOADVM:-build/loadvm}" \
 			LOADBENCH="${LOADBENCH:-build/loadbench}" "$1" || status=$?
 	fi
 	return "${status}"
