@@ -2,6 +2,7 @@
 #include "acpi.h"
 
 #include "aml.h"
+#include "checksum8.h"
 #include "guest_layout.h"
 #include "log.h"
 
@@ -70,15 +71,6 @@ struct madt_lapic_nmi {
 	uint8_t lint;
 } __attribute__((packed));
 
-static uint8_t checksum(const uint8_t *bytes, size_t len)
-{
-	uint8_t sum = 0;
-
-	while (len--)
-		sum = (uint8_t)(sum + *bytes++);
-	return (uint8_t)-sum;
-}
-
 static void header(uint8_t *at, const char *signature, uint32_t length, uint8_t revision)
 {
 	struct acpi_header h = {
@@ -98,7 +90,7 @@ static void seal(uint8_t *table)
 	struct acpi_header *h = (struct acpi_header *)table;
 
 	h->checksum = 0;
-	h->checksum = checksum(table, h->length);
+	h->checksum = checksum8(table, h->length);
 }
 
 static void put32(uint8_t *at, uint32_t v)
@@ -166,8 +158,8 @@ static void build_rsdp(uint8_t *at, uint64_t xsdt_gpa)
 
 	memcpy(rsdp.signature, "RSD PTR ", 8);
 	memcpy(rsdp.oem_id, OEM_ID, 6);
-	rsdp.checksum = checksum((const uint8_t *)&rsdp, 20); /* the ACPI 1.0 part */
-	rsdp.extended_checksum = checksum((const uint8_t *)&rsdp, sizeof(rsdp));
+	rsdp.checksum = checksum8((const uint8_t *)&rsdp, 20); /* the ACPI 1.0 part */
+	rsdp.extended_checksum = checksum8((const uint8_t *)&rsdp, sizeof(rsdp));
 	memcpy(at, &rsdp, sizeof(rsdp));
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "mptable.h"
 
+#include "checksum8.h"
 #include "guest_layout.h"
 #include "guest_mem.h"
 #include "log.h"
@@ -85,16 +86,6 @@ size_t mptable_size(unsigned int nr_vcpus)
 	       sizeof(struct mpc_ioapic) + (ISA_IRQS + 2) * sizeof(struct mpc_intsrc);
 }
 
-/* MP checksums make the bytes sum to zero. */
-static uint8_t checksum(const uint8_t *bytes, size_t len)
-{
-	uint8_t sum = 0;
-
-	while (len--)
-		sum = (uint8_t)(sum + *bytes++);
-	return (uint8_t)-sum;
-}
-
 static uint8_t *put(uint8_t *at, const void *entry, size_t len)
 {
 	memcpy(at, entry, len);
@@ -152,7 +143,7 @@ size_t mptable_build(uint8_t *buf, size_t size, uint32_t gpa, unsigned int nr_vc
 
 	if (nr_vcpus == 0 || nr_vcpus > MPTABLE_MAX_VCPUS || total > size)
 		return 0;
-	mpf.checksum = checksum((const uint8_t *)&mpf, sizeof(mpf));
+	mpf.checksum = checksum8((const uint8_t *)&mpf, sizeof(mpf));
 	put(buf, &mpf, sizeof(mpf));
 	at = put_cpus(table_at + sizeof(table), nr_vcpus);
 	at = put(at, &isa, sizeof(isa));
@@ -161,7 +152,7 @@ size_t mptable_build(uint8_t *buf, size_t size, uint32_t gpa, unsigned int nr_vc
 	table.length = (uint16_t)(at - table_at);
 	table.oemcount = (uint16_t)(nr_vcpus + 2 + ISA_IRQS + 2);
 	put(table_at, &table, sizeof(table));
-	table_at[offsetof(struct mpc_table, checksum)] = checksum(table_at, table.length);
+	table_at[offsetof(struct mpc_table, checksum)] = checksum8(table_at, table.length);
 	return total;
 }
 

@@ -4,6 +4,7 @@
  * disassembler, acpica-tools) reads it back. */
 #include "../support/test_main.h"
 
+#include "../support/bytes.h"
 #include "../support/spawn.h"
 #include "acpi.h"
 #include "guest_layout.h"
@@ -16,31 +17,6 @@
 
 static uint8_t area[ACPI_TABLES_MAX_SIZE];
 
-static uint8_t sum(const uint8_t *p, size_t n)
-{
-	uint8_t s = 0;
-
-	while (n--)
-		s = (uint8_t)(s + *p++);
-	return s;
-}
-
-static uint32_t u32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t u64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
 /* The table at a guest address: signature checked, whole table sums to 0. */
 static const uint8_t *table_at(uint64_t gpa, const char *signature)
 {
@@ -49,7 +25,7 @@ static const uint8_t *table_at(uint64_t gpa, const char *signature)
 	assert_true(gpa >= GPA && gpa < GPA + sizeof(area));
 	t = area + (gpa - GPA);
 	assert_memory_equal(t, signature, 4);
-	assert_int_equal(sum(t, u32(t + 4)), 0);
+	assert_int_equal(byte_sum(t, le32_at(t + 4)), 0);
 	return t;
 }
 
@@ -61,25 +37,25 @@ static void chain_for(unsigned vcpus)
 	memset(area, 0xcc, sizeof(area));
 	assert_true(acpi_build(area, sizeof(area), GPA, vcpus) > 0);
 	assert_memory_equal(area, "RSD PTR ", 8);
-	assert_int_equal(sum(area, 20), 0);
-	assert_int_equal(sum(area, 36), 0);
+	assert_int_equal(byte_sum(area, 20), 0);
+	assert_int_equal(byte_sum(area, 36), 0);
 	assert_int_equal(area[15], 2); /* revision: XSDT present */
-	xsdt = table_at(u64(area + 24), "XSDT");
-	assert_int_equal(u32(xsdt + 4), 36 + 16);
-	fadt = table_at(u64(xsdt + 36), "FACP");
-	madt = table_at(u64(xsdt + 44), "APIC");
-	assert_true(u32(fadt + 112) & (1u << 20)); /* hardware-reduced */
-	table_at(u64(fadt + 140), "DSDT");
-	assert_int_equal(u32(fadt + 40), u64(fadt + 140));
-	assert_int_equal(u32(madt + 36), LAPIC_BASE);
-	for (entry = madt + 44; entry < madt + u32(madt + 4); entry += entry[1]) {
+	xsdt = table_at(le64_at(area + 24), "XSDT");
+	assert_int_equal(le32_at(xsdt + 4), 36 + 16);
+	fadt = table_at(le64_at(xsdt + 36), "FACP");
+	madt = table_at(le64_at(xsdt + 44), "APIC");
+	assert_true(le32_at(fadt + 112) & (1u << 20)); /* hardware-reduced */
+	table_at(le64_at(fadt + 140), "DSDT");
+	assert_int_equal(le32_at(fadt + 40), le64_at(fadt + 140));
+	assert_int_equal(le32_at(madt + 36), LAPIC_BASE);
+	for (entry = madt + 44; entry < madt + le32_at(madt + 4); entry += entry[1]) {
 		assert_true(entry[1] > 0);
 		if (entry[0] == 0) {
-			assert_int_equal(entry[3], lapics);	 /* APIC id */
-			assert_int_equal(u32(entry + 4) & 1, 1); /* enabled */
+			assert_int_equal(entry[3], lapics);	     /* APIC id */
+			assert_int_equal(le32_at(entry + 4) & 1, 1); /* enabled */
 			lapics++;
 		} else if (entry[0] == 1) {
-			assert_int_equal(u32(entry + 4), IOAPIC_BASE);
+			assert_int_equal(le32_at(entry + 4), IOAPIC_BASE);
 			ioapics++;
 		}
 	}
@@ -116,7 +92,7 @@ static void iasl_reads_com1_from_the_dsdt(void **state)
 	dsdt = area + ACPI_DSDT_OFFSET;
 	f = fopen(dat, "wb");
 	assert_non_null(f);
-	assert_int_equal(fwrite(dsdt, 1, u32(dsdt + 4), f), u32(dsdt + 4));
+	assert_int_equal(fwrite(dsdt, 1, le32_at(dsdt + 4), f), le32_at(dsdt + 4));
 	fclose(f);
 	assert_int_equal(run_cmd(argv, test_path("iasl.out"), test_path("iasl.err"), 30), 0);
 	text = slurp(dsl);

@@ -3,37 +3,13 @@
  * counts, one enabled processor per vCPU with vCPU 0 the bootstrap one. */
 #include "../support/test_main.h"
 
+#include "../support/bytes.h"
 #include "guest_layout.h"
 #include "mptable.h"
 
 #include <string.h>
 
 #define GPA 0x9fc00u
-
-static uint8_t sum(const uint8_t *bytes, size_t len)
-{
-	uint8_t s = 0;
-
-	while (len--)
-		s = (uint8_t)(s + *bytes++);
-	return s;
-}
-
-static uint32_t u32_at(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint16_t u16_at(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 static void table_for(unsigned vcpus)
 {
@@ -47,15 +23,15 @@ static void table_for(unsigned vcpus)
 	assert_int_equal(used, mptable_size(vcpus));
 	/* Floating pointer: "_MP_", 16 bytes summing to 0, pointing right after. */
 	assert_memory_equal(buf, "_MP_", 4);
-	assert_int_equal(sum(buf, 16), 0);
-	assert_int_equal(u32_at(buf + 4), GPA + 16);
+	assert_int_equal(byte_sum(buf, 16), 0);
+	assert_int_equal(le32_at(buf + 4), GPA + 16);
 	table = buf + 16;
 	assert_memory_equal(table, "PCMP", 4);
-	length = u16_at(table + 4);
-	count = u16_at(table + 34);
-	assert_int_equal(sum(table, length), 0);
+	length = le16_at(table + 4);
+	count = le16_at(table + 34);
+	assert_int_equal(byte_sum(table, length), 0);
 	assert_int_equal(16 + length, used);
-	assert_int_equal(u32_at(table + 36), LAPIC_BASE);
+	assert_int_equal(le32_at(table + 36), LAPIC_BASE);
 	assert_int_equal(count, vcpus + 1 + 1 + 16 + 2);
 	entry = table + 44;
 	for (unsigned i = 0; i < vcpus; i++, entry += 20) {
@@ -67,7 +43,7 @@ static void table_for(unsigned vcpus)
 	assert_memory_equal(entry + 2, "ISA", 3);
 	entry += 8;
 	assert_int_equal(entry[0], 2); /* I/O APIC */
-	assert_int_equal(u32_at(entry + 4), IOAPIC_BASE);
+	assert_int_equal(le32_at(entry + 4), IOAPIC_BASE);
 }
 
 static void one_vcpu(void **state)
