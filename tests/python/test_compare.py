@@ -24,7 +24,7 @@ CONFIG = ROOT / "bench" / "compare.conf"
 PROBE = ROOT / "tests" / "fixtures" / "summary" / "probe-1-2-4.json"
 FIXTURES = ROOT / "tests" / "fixtures" / "compare"
 EXIT_OK, EXIT_REGRESSED, EXIT_BAD_INPUT = 0, 1, 2
-GATED_ROWS = 42  # 5 memory metrics and minor faults x 6 groups, 2 ratios x 3 N
+GATED_ROWS = 39  # 5 memory metrics and minor faults x 6 groups, 1 ratio x 3 N
 
 
 def metric_of(samples):
@@ -135,12 +135,22 @@ class CompareTest(unittest.TestCase):
         self.assertEqual(table_rows(r.stdout, "trace_ms.linux_start_user", "mmap/copy"), [])
 
     def test_timing_ratio_regression_fails(self):
+        # mmap losing most of its load-phase advantage: its ratio to copy x5.
+        current = copy.deepcopy(self.probe)
+        scale(current, "trace_ms", "load_done", 5, loader="mmap")
+        r = self.compare_to_probe(current)
+        self.assertExit(r, EXIT_REGRESSED)
+        rows = table_rows(r.stdout, "trace_ms.load_done", "mmap/copy")
+        self.assertEqual([row[-2:] for row in rows], [["regressed", "FAIL"]] * 3)
+
+    def test_boot_ratio_is_reported_not_gated(self):
+        # Emulated boot times are noise: a 1.5x boot ratio is shown, never fails.
         current = copy.deepcopy(self.probe)
         scale(current, "trace_ms", "linux_start_user", 1.5, loader="mmap")
         r = self.compare_to_probe(current)
-        self.assertExit(r, EXIT_REGRESSED)
+        self.assertExit(r, EXIT_OK)
         rows = table_rows(r.stdout, "trace_ms.linux_start_user", "mmap/copy")
-        self.assertEqual([row[-2:] for row in rows], [["regressed", "FAIL"]] * 3)
+        self.assertEqual([row[-2:] for row in rows], [["regressed", "info"]] * 3)
 
     # --- missing measurements -----------------------------------------------
 
@@ -321,9 +331,10 @@ class CompareTest(unittest.TestCase):
         uss = by_name["memory_kb.uss mmap N=2"]
         self.assertEqual((uss["unit"], uss["value"]), ("kB", 5869.6))
         self.assertIn("regressed", uss["extra"])
-        ratio = by_name["trace_ms.linux_start_user mmap/copy N=4"]
-        self.assertAlmostEqual(ratio["value"], 0.8512, places=3)
+        ratio = by_name["trace_ms.load_done mmap/copy N=4"]
+        self.assertGreater(ratio["value"], 0)
         self.assertTrue(ratio["range"].startswith("± "))
+        self.assertNotIn("trace_ms.linux_start_user mmap/copy N=4", by_name)
 
 
 if __name__ == "__main__":
