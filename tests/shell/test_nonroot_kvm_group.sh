@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # loadvm needs only /dev/kvm: an ordinary user in the kvm group boots the
-# probe; one outside it gets a message that says how to get access.
+# probe; one outside it, or a machine without /dev/kvm, gets a message that
+# says how to get access.
 # shellcheck source=tests/shell/lib.sh
 . "$(dirname "$0")/lib.sh"
 need_root "creates users and sets /dev/kvm's group"
@@ -35,4 +36,11 @@ su -s /bin/sh kvmlb-outsider -c "'$tmp/loadvm' --kernel '$tmp/probe.elf' \
 	--exit-after user" >"$tmp/outsider.out" 2>&1 || status=$?
 check "an outsider is refused (status $status)" test "$status" -ne 0
 check "and told to join the kvm group" grep -q "add this user to the kvm group" "$tmp/outsider.out"
+
+# No /dev/kvm at all: a private mount namespace with an empty /dev.
+status=0
+unshare --mount sh -c "mount -t tmpfs tmpfs /dev && '$tmp/loadvm' --kernel '$tmp/probe.elf' \
+	--exit-after user" >"$tmp/missing.out" 2>&1 || status=$?
+check "without /dev/kvm loadvm stops (status $status)" test "$status" -ne 0
+check "and says how to get it" grep -q "/dev/kvm is missing: load the kvm module" "$tmp/missing.out"
 finish
