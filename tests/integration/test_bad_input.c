@@ -7,6 +7,7 @@
 #include "../support/spawn.h"
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,9 +62,30 @@ static void overlapping(struct elf_fixture *f)
 		(struct fixture_segment){ FIXTURE_LOAD_ADDR + 0x1000, 0x3000, 0x1000, 0x1000 };
 }
 
+/* A bzImage-shaped file whose payload is payload_len bytes of junk, or
+ * claims more bytes than the file holds. */
+static void write_bzimage(const char *name, uint32_t payload_len, uint32_t claimed_len)
+{
+	uint8_t header[1024 + 64] = { 0 };
+	FILE *f = fopen(test_path(name), "wb");
+
+	assert_non_null(f);
+	header[0x1f1] = 1; /* setup_sects: protected-mode code at 1024 */
+	memcpy(header + 0x202, "HdrS", 4);
+	header[0x206] = 0x0f; /* boot protocol 2.15 */
+	header[0x207] = 0x02;
+	memcpy(header + 0x24c, &claimed_len, 4); /* payload_offset 0 at 0x248 */
+	memset(header + 1024, 0x42, payload_len);
+	assert_int_equal(fwrite(header, 1, 1024 + payload_len, f), 1024 + payload_len);
+	fclose(f);
+}
+
 static int setup(void **state)
 {
 	(void)state;
+	setenv("XDG_CACHE_HOME", test_path("cache"), 1);
+	write_bzimage("junk.bzimage", 64, 64);
+	write_bzimage("short.bzimage", 64, 4096);
 	write_file("empty", "", 0);
 	write_file("text.txt", "this is not an ELF file\n", 0);
 	write_file("huge.initrd", "x", 200 << 20);
@@ -83,6 +105,8 @@ static const struct bad_case cases[] = {
 	{ "no PVH note", { "--kernel", "@no-note.elf" }, "no PVH entry note" },
 	{ "truncated", { "--kernel", "@truncated.elf" }, "past the end of the file" },
 	{ "overlapping", { "--kernel", "@overlap.elf" }, "overlapping PT_LOAD" },
+	{ "bzImage, unknown compressor", { "--kernel", "@junk.bzimage" }, "an unknown format" },
+	{ "bzImage, truncated", { "--kernel", "@short.bzimage" }, "payload lies outside the file" },
 	{ "outside RAM", { "--kernel", "@good.elf", "--mem", "16" }, "outside guest RAM" },
 	{ "missing initrd", { "--kernel", "@good.elf", "--initrd", "@nope" }, "No such file" },
 	{ "empty initrd", { "--kernel", "@good.elf", "--initrd", "@empty" }, "empty file" },
