@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "bench_config.h"
 
+#include "backend.h"
+#include "kvm_tracefs.h"
 #include "log.h"
 #include "parse.h"
 #include "symbols.h"
@@ -14,11 +16,13 @@
 
 static const char usage_text[] =
 	"usage: loadbench --kernel FILE [options]\n"
-	"Launch N concurrent loadvm guests per loader, take their boot trace points\n"
+	"Launch N concurrent guests per (VMM, loader), take their boot trace points\n"
 	"and USS/PSS, repeat rounds, and write raw.csv, summary.json and tables.\n"
 	"\n"
 	"  --instances LIST   instance counts, e.g. 1,2,4,8,16 (default 1,2,4,8,16)\n"
-	"  --loaders LIST     loadvm loaders to compare (default copy,mmap)\n"
+	"  --vmm LIST         loadvm and/or qemu (default loadvm)\n"
+	"  --loaders LIST     loaders to compare, of the chosen VMMs (default all of\n"
+	"                     theirs: loadvm copy,mmap; qemu qemu-private,qemu-shared)\n"
 	"  --kernel FILE      PVH ELF kernel or bzImage (required)\n"
 	"  --initrd FILE      initrd for every guest\n"
 	"  --cmdline STR      appended to loadvm's default kernel command line\n"
@@ -32,6 +36,11 @@ static const char usage_text[] =
 	"  --kvm-mode MODE    native or rig, recorded in the outputs (default: ask\n"
 	"                     kvm-mode next to loadbench, else unknown)\n"
 	"  --loadvm PATH      the VMM (default: loadvm next to loadbench)\n"
+	"  --qemu PATH        QEMU (default: qemu-system-x86_64 from PATH)\n"
+	"  --qemu-machine M   pc, q35 or microvm (default pc, as the seed)\n"
+	"  --qemu-accel A     kvm or tcg (default kvm; tcg where KVM cannot run QEMU)\n"
+	"  --private-dir DIR  tmpfs for qemu-private's per-instance copies\n"
+	"                     (default: the first tmpfs of /dev/shm, $TMPDIR, /tmp)\n"
 	"  --break-symbol SYM record linux_start_kernel with a breakpoint on SYM\n"
 	"                     (default start_kernel when the kernel has symbols;\n"
 	"                     none to disable)\n"
@@ -54,6 +63,11 @@ enum {
 	OPT_FORMAT,
 	OPT_KVM_MODE,
 	OPT_LOADVM,
+	OPT_VMM,
+	OPT_QEMU,
+	OPT_QEMU_MACHINE,
+	OPT_QEMU_ACCEL,
+	OPT_PRIVATE_DIR,
 	OPT_BREAK_SYMBOL,
 	OPT_SYSTEM_MAP,
 	OPT_QUIET,
@@ -75,6 +89,11 @@ static const struct option long_options[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "kvm-mode", required_argument, NULL, OPT_KVM_MODE },
 	{ "loadvm", required_argument, NULL, OPT_LOADVM },
+	{ "vmm", required_argument, NULL, OPT_VMM },
+	{ "qemu", required_argument, NULL, OPT_QEMU },
+	{ "qemu-machine", required_argument, NULL, OPT_QEMU_MACHINE },
+	{ "qemu-accel", required_argument, NULL, OPT_QEMU_ACCEL },
+	{ "private-dir", required_argument, NULL, OPT_PRIVATE_DIR },
 	{ "break-symbol", required_argument, NULL, OPT_BREAK_SYMBOL },
 	{ "system-map", required_argument, NULL, OPT_SYSTEM_MAP },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
@@ -82,7 +101,8 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char *const known_loaders[] = { "copy", "mmap" };
+static const char *const qemu_machines[] = { "pc", "q35", "microvm", NULL };
+static const char *const qemu_accels[] = { "kvm", "tcg", NULL };
 
 #define DEFAULT_BREAK_SYMBOL "start_kernel"
 
@@ -138,20 +158,57 @@ int parse_instance_list(const char *text, unsigned int *counts, unsigned int max
 	return for_each_item(text, add_count, &list);
 }
 
+/* Names only; which VMM offers each is checked once --vmm is known. */
 static int add_loader(const char *item, void *ctx)
 {
 	struct bench_config *config = ctx;
+	const char *name;
 
-	for (size_t i = 0; i < sizeof(known_loaders) / sizeof(known_loaders[0]); i++) {
-		if (strcmp(item, known_loaders[i]) != 0)
-			continue;
-		for (unsigned j = 0; j < config->nr_loaders; j++)
-			if (config->loaders[j] == known_loaders[i])
-				return -1;
-		config->loaders[config->nr_loaders++] = known_loaders[i];
-		return 0;
+	if (!backend_of_loader(item, &name) || config->nr_loaders == MAX_LOADERS)
+		return -1;
+	for (unsigned j = 0; j < config->nr_loaders; j++)
+		if (config->loaders[j] == name)
+			return -1;
+	config->loaders[config->nr_loaders++] = name;
+	return 0;
+}
+
+static bool config_has_vmm_listed(const struct bench_config *config,
+				  const struct vmm_backend *backend)
+{
+	for (unsigned v = 0; v < config->nr_vmms; v++)
+		if (config->vmms[v] == backend)
+			return true;
+	return false;
+}
+
+static int add_vmm(const char *item, void *ctx)
+{
+	struct bench_config *config = ctx;
+	const struct vmm_backend *backend = backend_find(item);
+
+	if (!backend || config->nr_vmms == MAX_VMMS || config_has_vmm_listed(config, backend))
+		return -1;
+	config->vmms[config->nr_vmms++] = backend;
+	return 0;
+}
+
+static int one_of(const char *option, const char *arg, const char *const *choices, const char **out)
+{
+	char expected[96] = "expected ";
+
+	for (size_t i = 0; choices[i]; i++) {
+		if (strcmp(arg, choices[i]) == 0) {
+			*out = choices[i];
+			return 0;
+		}
+		snprintf(expected + strlen(expected), sizeof(expected) - strlen(expected), "%s%s",
+			 i == 0		  ? ""
+			 : choices[i + 1] ? ", "
+					  : " or ",
+			 choices[i]);
 	}
-	return -1;
+	return usage_error(option, arg, expected);
 }
 
 static int add_format(const char *item, void *ctx)
@@ -209,9 +266,8 @@ static void set_defaults(struct bench_config *config)
 	memset(config, 0, sizeof(*config));
 	memcpy(config->instance_counts, default_counts, sizeof(default_counts));
 	config->nr_instance_counts = 5;
-	config->loaders[0] = known_loaders[0];
-	config->loaders[1] = known_loaders[1];
-	config->nr_loaders = 2;
+	config->qemu_machine = qemu_machines[0];
+	config->qemu_accel = qemu_accels[0];
 	config->mem_mib = 128;
 	config->vcpus = 1;
 	config->rounds = 5;
@@ -249,6 +305,63 @@ static int choose_breakpoint(struct bench_config *config)
 	return 0;
 }
 
+/* Without --vmm, the VMMs are those of --loaders, or loadvm; without
+ * --loaders, every loader of every chosen VMM, VMM by VMM. Every loader
+ * must belong to a chosen VMM and every VMM must have a loader. */
+static int resolve_loaders(struct bench_config *config)
+{
+	const char *name;
+
+	for (unsigned l = 0; config->nr_vmms == 0 && l < config->nr_loaders; l++) {
+		const struct vmm_backend *backend = backend_of_loader(config->loaders[l], &name);
+
+		if (!config_has_vmm_listed(config, backend))
+			config->vmms[config->nr_vmms++] = backend;
+	}
+	if (config->nr_vmms == 0)
+		config->vmms[config->nr_vmms++] = &backend_loadvm;
+	if (config->nr_loaders == 0)
+		for (unsigned v = 0; v < config->nr_vmms; v++)
+			for (const char *const *l = config->vmms[v]->loaders;
+			     *l && config->nr_loaders < MAX_LOADERS; l++)
+				config->loaders[config->nr_loaders++] = *l;
+	for (unsigned l = 0; l < config->nr_loaders; l++) {
+		const struct vmm_backend *backend = backend_of_loader(config->loaders[l], &name);
+
+		if (!config_has_vmm_listed(config, backend)) {
+			pr_err("--loaders: %s is a %s loader, but --vmm does not include %s",
+			       config->loaders[l], backend->name, backend->name);
+			return -1;
+		}
+		config->loader_vmm[l] = backend;
+	}
+	for (unsigned v = 0; v < config->nr_vmms; v++)
+		if (!config_has_vmm(config, config->vmms[v])) {
+			pr_err("--vmm %s: --loaders has none of its loaders",
+			       config->vmms[v]->name);
+			return -1;
+		}
+	return 0;
+}
+
+/* qemu-boot-time's qemu_init_end is the first KVM_RUN; it needs KVM and
+ * tracefs. Without them QEMU's own "VM running" trace line stands in. */
+static void choose_qemu_init_end(struct bench_config *config)
+{
+	const char *why;
+
+	if (!config_has_vmm(config, &backend_qemu))
+		return;
+	if (strcmp(config->qemu_accel, "kvm") != 0) {
+		config->qemu_init_end = "vm_state_notify";
+		config->qemu_init_end_why = "no KVM_RUN under TCG";
+		return;
+	}
+	why = kvm_tracefs_unavailable();
+	config->qemu_init_end = why ? "vm_state_notify" : "kvm_entry";
+	config->qemu_init_end_why = why ? why : "first KVM_RUN, kvm:kvm_entry via tracefs";
+}
+
 static int apply_list(int opt, const char *arg, struct bench_config *config)
 {
 	switch (opt) {
@@ -261,8 +374,18 @@ static int apply_list(int opt, const char *arg, struct bench_config *config)
 			       : 0;
 	case OPT_LOADERS:
 		config->nr_loaders = 0;
-		return for_each_item(arg, add_loader, config)
-			       ? usage_error("loaders", arg, "expected copy and/or mmap, once each")
+		if (for_each_item(arg, add_loader, config)) {
+			char expected[192];
+
+			snprintf(expected, sizeof(expected), "expected some of %s, once each",
+				 backend_all_loaders());
+			return usage_error("loaders", arg, expected);
+		}
+		return 0;
+	case OPT_VMM:
+		config->nr_vmms = 0;
+		return for_each_item(arg, add_vmm, config)
+			       ? usage_error("vmm", arg, "expected loadvm and/or qemu, once each")
 			       : 0;
 	default:
 		config->formats = 0;
@@ -277,6 +400,7 @@ static int apply_option(int opt, const char *arg, struct bench_config *config)
 	switch (opt) {
 	case OPT_INSTANCES:
 	case OPT_LOADERS:
+	case OPT_VMM:
 	case OPT_FORMAT: return apply_list(opt, arg, config);
 	case OPT_KERNEL: config->kernel = arg; return 0;
 	case OPT_INITRD: config->initrd = arg; return 0;
@@ -304,6 +428,11 @@ static int apply_option(int opt, const char *arg, struct bench_config *config)
 		config->kvm_mode = arg;
 		return 0;
 	case OPT_LOADVM: config->loadvm = arg; return 0;
+	case OPT_QEMU: config->qemu = arg; return 0;
+	case OPT_QEMU_MACHINE:
+		return one_of("qemu-machine", arg, qemu_machines, &config->qemu_machine);
+	case OPT_QEMU_ACCEL: return one_of("qemu-accel", arg, qemu_accels, &config->qemu_accel);
+	case OPT_PRIVATE_DIR: config->private_dir = arg; return 0;
 	case OPT_BREAK_SYMBOL: config->break_symbol = arg; return 0;
 	case OPT_SYSTEM_MAP: config->system_map = arg; return 0;
 	case OPT_QUIET: config->quiet = true; return 0;
@@ -338,12 +467,11 @@ int bench_config_parse(int argc, char **argv, struct bench_config *config)
 		pr_err("--kernel FILE is required (see --help)");
 		return -1;
 	}
-	if (choose_breakpoint(config))
+	if (choose_breakpoint(config) || resolve_loaders(config))
 		return -1;
-	if (access(config->loadvm, X_OK) != 0) {
-		pr_errno("%s: the loadvm binary is not executable (build it, or --loadvm)",
-			 config->loadvm);
-		return -1;
-	}
+	for (unsigned v = 0; v < config->nr_vmms; v++)
+		if (config->vmms[v]->check(config))
+			return -1;
+	choose_qemu_init_end(config);
 	return 0;
 }

@@ -10,6 +10,9 @@
 #define MAX_LOADERS 4
 #define MAX_INSTANCES 1024
 #define MAX_ROUNDS 1000
+#define MAX_VMMS 2
+
+struct vmm_backend;
 
 enum output_format {
 	FORMAT_TEXT = 1 << 0,
@@ -22,6 +25,10 @@ struct bench_config {
 	unsigned int nr_instance_counts;
 	const char *loaders[MAX_LOADERS];
 	unsigned int nr_loaders;
+	/* The VMM of each loader (NULL: loadvm, as in configs built by hand). */
+	const struct vmm_backend *loader_vmm[MAX_LOADERS];
+	const struct vmm_backend *vmms[MAX_VMMS]; /* --vmm, in the order given */
+	unsigned int nr_vmms;
 	const char *kernel;
 	const char *initrd;
 	const char *cmdline; /* appended to loadvm's default */
@@ -40,6 +47,15 @@ struct bench_config {
 	const char *break_symbol;
 	const char *system_map;
 	const char *break_status; /* how the choice was made, for the outputs */
+	/* QEMU (--vmm qemu) */
+	const char *qemu;	  /* the binary, resolved to a path by the backend */
+	const char *qemu_machine; /* pc, q35 or microvm */
+	const char *qemu_accel;	  /* kvm or tcg */
+	const char *private_dir;  /* tmpfs for qemu-private's copies */
+	/* How qemu_init_end is taken: "kvm_entry" (tracefs, the first KVM_RUN)
+	 * or "vm_state_notify" (QEMU's trace log), and why. */
+	const char *qemu_init_end;
+	const char *qemu_init_end_why;
 };
 
 /* Returns 0 to run, 1 if --help was printed, -1 after a one-line error. */

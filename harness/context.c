@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "context.h"
 
+#include "backend.h"
 #include "hash.h"
 
 #include <fcntl.h>
@@ -141,6 +142,11 @@ void context_collect(struct run_context *ctx, const struct bench_config *config)
 	bracketed(ctx->thp);
 	read_file_line("/sys/kernel/mm/ksm/run", ctx->ksm, sizeof(ctx->ksm), "unknown");
 	command_line(version_argv, ctx->loadvm_version, sizeof(ctx->loadvm_version), "unknown");
+	if (config_has_vmm(config, &backend_qemu)) {
+		const char *qemu_argv[] = { config->qemu, "--version", NULL };
+
+		command_line(qemu_argv, ctx->qemu_version, sizeof(ctx->qemu_version), "unknown");
+	}
 	image(&ctx->kernel, config->kernel);
 	image(&ctx->initrd, config->initrd);
 }

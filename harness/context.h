@@ -25,6 +25,7 @@ struct run_context {
 	char thp[32];	   /* /sys/kernel/mm/transparent_hugepage/enabled */
 	char ksm[16];	   /* /sys/kernel/mm/ksm/run */
 	char loadvm_version[96];
+	char qemu_version[96]; /* first line of qemu --version, when QEMU is measured */
 	struct image_info kernel;
 	struct image_info initrd;
 };

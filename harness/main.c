@@ -8,6 +8,7 @@
  * failed (see raw.csv); 2 bad usage or input; 1 could not write results.
  */
 #include "atomic_file.h"
+#include "backend.h"
 #include "bench_config.h"
 #include "context.h"
 #include "log.h"
@@ -27,8 +28,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define VMM_OVERHEAD_MIB 16 /* loadvm's own pages, generously */
 
 enum { EXIT_OK = 0, EXIT_WRITE = 1, EXIT_USAGE = 2, EXIT_FAILURES = 3 };
 
@@ -60,24 +59,31 @@ static int prepare_out_dir(struct run *run)
 }
 
 /* What an interrupted run says on its way out, prepared in advance: a
- * signal handler may only write(2) and _exit(2). */
+ * signal handler may only use async-signal-safe calls (write(2), _exit(2),
+ * and the backends' clean-ups: unlink, fork, exec, wait). */
 static char interrupted_note[4400];
+
+static const struct bench_config *interrupted_config;
 
 static void on_interrupt(int sig)
 {
 	ssize_t ignored = write(STDERR_FILENO, interrupted_note, strlen(interrupted_note));
 
 	(void)ignored;
+	for (unsigned v = 0; v < interrupted_config->nr_vmms; v++)
+		if (interrupted_config->vmms[v]->interrupted)
+			interrupted_config->vmms[v]->interrupted();
 	/* Our guests die with us (PR_SET_PDEATHSIG); finished rounds are synced. */
 	_exit(128 + sig);
 }
 
 /* SIGINT and SIGTERM end the run, even when inherited as ignored (a
  * background job in a script): a long benchmark must stay stoppable. */
-static void stop_on_interrupt(const char *out_dir)
+static void stop_on_interrupt(const struct bench_config *config, const char *out_dir)
 {
 	struct sigaction sa;
 
+	interrupted_config = config;
 	snprintf(interrupted_note, sizeof(interrupted_note),
 		 "loadbench: interrupted; the rows of finished rounds are in "
 		 "%s/raw.csv.partial\n",
@@ -103,16 +109,23 @@ static long long available_mib(void)
 	return kb < 0 ? -1 : kb / 1024;
 }
 
-/* Refuse before launching anything: every guest may touch all its RAM. */
+/* Refuse before launching anything: every guest may touch all its RAM, and
+ * the hungriest loader decides (QEMU's own pages, qemu-private's copies). */
 static int check_memory(const struct bench_config *config)
 {
-	unsigned largest = 0;
+	unsigned largest = 0, per_instance = 0;
 	long long avail = available_mib(), need;
 
 	for (unsigned c = 0; c < config->nr_instance_counts; c++)
 		if (config->instance_counts[c] > largest)
 			largest = config->instance_counts[c];
-	need = (long long)largest * (config->mem_mib + VMM_OVERHEAD_MIB);
+	for (unsigned l = 0; l < config->nr_loaders; l++) {
+		const struct vmm_backend *vmm = loader_backend(config, l);
+		unsigned mib = config->mem_mib + vmm->overhead_mib + vmm->extra_mib(config, l);
+
+		per_instance = mib > per_instance ? mib : per_instance;
+	}
+	need = (long long)largest * per_instance;
 	if (avail >= 0 && need > avail) {
 		pr_err("--instances: %u instances of %u MiB need up to %lld MiB, this host has "
 		       "%lld MiB available (lower --instances or --mem)",
@@ -141,6 +154,16 @@ static int check_images(const struct bench_config *config)
 	return 0;
 }
 
+/* QEMU under KVM does not boot on a host whose KVM emulates (it hangs):
+ * say so before the first round waits for its timeout. */
+static void warn_qemu_kvm(const struct bench_config *config, const struct run_context *ctx)
+{
+	if (config_has_vmm(config, &backend_qemu) && strcmp(config->qemu_accel, "kvm") == 0 &&
+	    strcmp(ctx->kvm_mode, "emulated") == 0)
+		pr_err("warning: this host's KVM emulates guest code; QEMU with -accel kvm hangs "
+		       "here: use --qemu-accel tcg, or run inside the nested rig");
+}
+
 static size_t total_rows(const struct bench_config *config)
 {
 	size_t rows = 0;
@@ -155,6 +178,7 @@ static void progress(const struct run *run, unsigned loader, unsigned n, unsigne
 {
 	const struct instance_result *failure = NULL;
 	unsigned ok = 0;
+	size_t width = 5;
 
 	if (run->config.quiet)
 		return;
@@ -164,7 +188,11 @@ static void progress(const struct run *run, unsigned loader, unsigned n, unsigne
 		else if (!failure)
 			failure = &rows[i];
 	}
-	fprintf(stderr, "loadbench: %-5s N=%-3u round %u/%u: booted %u/%u%s%s\n",
+	/* Names padded to the longest, so the lines of a run line up. */
+	for (unsigned l = 0; l < run->config.nr_loaders; l++)
+		width = strlen(run->config.loaders[l]) > width ? strlen(run->config.loaders[l])
+							       : width;
+	fprintf(stderr, "loadbench: %-*s N=%-3u round %u/%u: booted %u/%u%s%s\n", (int)width,
 		run->config.loaders[loader], n, round + 1, run->config.rounds, ok, n,
 		failure ? ", first failure: " : "", failure ? failure->reason : "");
 }
@@ -272,8 +300,9 @@ int main(int argc, char **argv)
 		pr_err("out of memory");
 		return EXIT_WRITE;
 	}
-	stop_on_interrupt(run.out_dir);
+	stop_on_interrupt(&run.config, run.out_dir);
 	context_collect(&run.ctx, &run.config);
+	warn_qemu_kvm(&run.config, &run.ctx);
 	if (raw_csv_open(&run.csv, run.out_dir) || run_all(&run))
 		return EXIT_WRITE;
 	return finish(&run);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "raw_csv.h"
 
+#include "backend.h"
 #include "log.h"
 
 #include <unistd.h>
@@ -13,7 +14,11 @@ static void write_header(FILE *f)
 	fputs(",uss_kb", f);
 	for (int p = 0; p < NR_POINTS; p++)
 		fprintf(f, ",%s_ns", bench_point_name(p));
-	fputs(",linux_start_kernel_source,minor_faults,user_ms,system_ms\n", f);
+	fputs(",linux_start_kernel_source,minor_faults,user_ms,system_ms", f);
+	/* Added with QEMU as a peer, at the end so older readers keep their columns. */
+	fputs(",vmm,vmm_init_end_source,vm_running_ns,vm_running_lag_ns,"
+	      "linux_start_user_exit_ns,linux_start_user_lag_ns\n",
+	      f);
 }
 
 /* Empty cell for a missing value. */
@@ -49,7 +54,21 @@ void raw_csv_write_row(FILE *f, const struct bench_config *config,
 		cell(f, row->point_ns[p]);
 	fprintf(f, ",%s", row->point_source[POINT_LINUX_START_KERNEL]);
 	cell(f, row->minor_faults);
-	fprintf(f, ",%.3f,%.3f\n", row->user_ms, row->system_ms);
+	fprintf(f, ",%.3f,%.3f", row->user_ms, row->system_ms);
+	fprintf(f, ",%s,%s", loader_backend(config, row->loader)->name,
+		row->point_source[POINT_VMM_INIT_END]);
+	cell(f, row->vm_running_ns);
+	/* A lag can come out negative only through clock error; keep it. */
+	if (row->vm_running_ns >= 0 && row->vm_running_lag_ns != -1)
+		fprintf(f, ",%lld", (long long)row->vm_running_lag_ns);
+	else
+		fputc(',', f);
+	cell(f, row->user_exit_ns);
+	if (row->user_exit_ns >= 0 && row->point_ns[POINT_LINUX_START_USER] >= 0)
+		fprintf(f, ",%lld\n",
+			(long long)(row->point_ns[POINT_LINUX_START_USER] - row->user_exit_ns));
+	else
+		fputs(",\n", f);
 }
 
 int raw_csv_open(struct raw_csv *csv, const char *dir)

@@ -20,7 +20,7 @@ enum bench_point {
 enum instance_status {
 	INSTANCE_OK,
 	INSTANCE_TIMEOUT,   /* no linux_start_user before the deadline */
-	INSTANCE_EXITED,    /* loadvm ended before linux_start_user */
+	INSTANCE_EXITED,    /* the VMM ended before linux_start_user */
 	INSTANCE_NO_SAMPLE, /* booted, but smaps_rollup could not be read */
 	INSTANCE_LAUNCH_FAILED,
 };
@@ -33,8 +33,15 @@ struct instance_result {
 	pid_t pid;
 	struct smaps_rollup smaps;
 	int64_t uss_kb;
-	int64_t point_ns[NR_POINTS];	  /* since loadvm's main(); -1: not reported */
-	char point_source[NR_POINTS][12]; /* vmm, port or breakpoint */
+	/* Since the VMM's start (loadvm: its main(); QEMU: its exec); -1: not
+	 * reported. */
+	int64_t point_ns[NR_POINTS];
+	/* vmm, port or breakpoint; QEMU's vmm_init_end: kvm_entry or vm_state */
+	char point_source[NR_POINTS][12];
+	/* QEMU only, -1 elsewhere or when not measured: */
+	int64_t vm_running_ns;	   /* "vm_state_notify running 1" arrived */
+	int64_t vm_running_lag_ns; /* that arrival minus QEMU's own stamp of it */
+	int64_t user_exit_ns;	   /* KVM's exit for the linux_start_user byte (tracefs) */
 	long minor_faults;
 	double user_ms;
 	double system_ms;

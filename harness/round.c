@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "round.h"
 
+#include "backend.h"
+#include "kvm_tracefs.h"
 #include "log.h"
 #include "monotonic.h"
+#include "trace_input.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,24 +14,44 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define TRACE_FD 3 /* loadvm writes its trace to /proc/self/fd/3 */
 #define STOP_GRACE_S 2.0
+#define HIGH_FD 10 /* pipes go above the fds the child must own */
+
+/* epoll tags: instance index * 2 + channel; the tracefs pipe has its own. */
+enum { CHANNEL_TRACE, CHANNEL_LOG, NR_CHANNELS };
+#define TRACEFS_TAG UINT64_MAX
 
 struct running {
 	struct instance_result *res;
-	int trace_fd; /* -1 once at EOF */
-	char line[512];
-	size_t used;
-	int booted;
-	int eof; /* loadvm closed its trace: it has ended */
+	const struct vmm_backend *backend;
+	struct vmm_launch launch;
+	int fd[NR_CHANNELS]; /* our read ends; -1 when closed */
+	struct line_reader lines[NR_CHANNELS];
+	volatile int64_t *zero_ns; /* CLOCK_MONOTONIC at exec, written by the child */
+	int eof;		   /* the trace channel closed: the VMM has ended */
 	int reaped;
 	char log_path[512];
 };
+
+static int64_t clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int booted(const struct running *r)
+{
+	return r->res->point_ns[POINT_LINUX_START_USER] >= 0;
+}
 
 static void set_failure(struct instance_result *res, enum instance_status status, const char *why)
 {
@@ -36,137 +59,159 @@ static void set_failure(struct instance_result *res, enum instance_status status
 	snprintf(res->reason, sizeof(res->reason), "%s", why);
 }
 
-static void child_exec(const struct bench_config *config, const char *loader, int trace_w,
-		       const char *log_path, pid_t parent)
+/* fd becomes target in the child, inheritable (fd < 0: the backend has no
+ * such channel). */
+static int give_fd(int fd, int target)
 {
-	char mem[16], vcpus[16];
-	const char *argv[24];
-	int argc = 0, log_fd, null_fd;
+	return fd < 0 || (dup2(fd, target) == target && fcntl(target, F_SETFD, 0) == 0) ? 0 : -1;
+}
+
+/* Time zero is taken here, the last thing before exec: the seed counts
+ * from the VMM's exec (qemu-boot-time: sched_process_exec). */
+static void child_exec(struct running *r, int trace_w, int log_w, pid_t parent)
+{
+	int log_fd, null_fd;
 
 	/* No guest outlives the harness, even if it is SIGKILLed. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(125);
-	if (dup2(trace_w, TRACE_FD) < 0 || fcntl(TRACE_FD, F_SETFD, 0) < 0)
+	/* Out of the way first: a pipe end may itself sit on fd 3 or 4. */
+	trace_w = fcntl(trace_w, F_DUPFD_CLOEXEC, HIGH_FD);
+	log_w = log_w >= 0 ? fcntl(log_w, F_DUPFD_CLOEXEC, HIGH_FD) : -2;
+	if (trace_w < 0 || log_w == -1 || give_fd(trace_w, TRACE_FD) || give_fd(log_w, VMM_LOG_FD))
 		_exit(125);
 	null_fd = open("/dev/null", O_RDWR);
-	log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	log_fd = open(r->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (null_fd < 0 || log_fd < 0 || dup2(null_fd, 0) < 0 || dup2(null_fd, 1) < 0 ||
 	    dup2(log_fd, 2) < 0)
 		_exit(125);
-	snprintf(mem, sizeof(mem), "%u", config->mem_mib);
-	snprintf(vcpus, sizeof(vcpus), "%u", config->vcpus);
-	argv[argc++] = config->loadvm;
-	argv[argc++] = "--kernel";
-	argv[argc++] = config->kernel;
-	argv[argc++] = "--loader";
-	argv[argc++] = loader;
-	argv[argc++] = "--mem";
-	argv[argc++] = mem;
-	argv[argc++] = "--vcpus";
-	argv[argc++] = vcpus;
-	argv[argc++] = "--trace";
-	argv[argc++] = "/proc/self/fd/3"; /* /dev/fd is missing in a bare rig */
-	if (config->initrd) {
-		argv[argc++] = "--initrd";
-		argv[argc++] = config->initrd;
-	}
-	if (config->cmdline) {
-		argv[argc++] = "--cmdline";
-		argv[argc++] = config->cmdline;
-	}
-	if (config->break_symbol) {
-		argv[argc++] = "--break-symbol";
-		argv[argc++] = config->break_symbol;
-	}
-	if (config->system_map) {
-		argv[argc++] = "--system-map";
-		argv[argc++] = config->system_map;
-	}
-	argv[argc] = NULL;
-	execv(config->loadvm, (char *const *)argv);
-	dprintf(2, "loadbench: exec %s: %s\n", config->loadvm, strerror(errno));
+	*r->zero_ns = clock_ns(CLOCK_MONOTONIC);
+	execv(r->launch.argv[0], (char *const *)r->launch.argv);
+	dprintf(2, "loadbench: exec %s: %s\n", r->launch.argv[0], strerror(errno));
 	_exit(125);
 }
 
-static int launch(const struct bench_config *config, unsigned int loader, struct running *r)
+static int launch(struct running *r)
 {
-	int fds[2];
+	int trace[2] = { -1, -1 }, log[2] = { -1, -1 };
 	pid_t parent = getpid(), pid;
 
-	if (pipe2(fds, O_CLOEXEC) != 0) {
+	if (pipe2(trace, O_CLOEXEC) != 0 || (r->backend->log_channel && pipe2(log, O_CLOEXEC))) {
 		set_failure(r->res, INSTANCE_LAUNCH_FAILED, strerror(errno));
+		for (int i = 0; i < 2; i++)
+			if (trace[i] >= 0)
+				close(trace[i]);
 		return -1;
 	}
 	pid = fork();
 	if (pid == 0)
-		child_exec(config, config->loaders[loader], fds[1], r->log_path, parent);
-	close(fds[1]);
+		child_exec(r, trace[1], log[1], parent);
+	close(trace[1]);
+	if (log[1] >= 0)
+		close(log[1]);
+	r->fd[CHANNEL_TRACE] = trace[0];
+	r->fd[CHANNEL_LOG] = log[0];
 	if (pid < 0) {
-		close(fds[0]);
 		set_failure(r->res, INSTANCE_LAUNCH_FAILED, strerror(errno));
 		return -1;
 	}
 	r->res->pid = pid;
-	r->trace_fd = fds[0];
-	fcntl(r->trace_fd, F_SETFL, O_NONBLOCK);
+	for (int c = 0; c < NR_CHANNELS; c++)
+		if (r->fd[c] >= 0)
+			fcntl(r->fd[c], F_SETFL, O_NONBLOCK);
 	return 0;
 }
 
-/* {"name":"linux_start_user","value":7,"ns":123} */
-static void take_line(struct running *r, const char *line)
+static void take_json(const char *line, void *ctx)
 {
-	char name[64];
-	unsigned long long ns;
-	const char *at = strstr(line, "\"ns\":");
-	const char *source = strstr(line, "\"source\":\"");
-	int point;
-
-	/* A "missing" record has "ns":null and fails here: no point, as it says. */
-	if (sscanf(line, "{\"name\":\"%63[^\"]\"", name) != 1 || !at ||
-	    sscanf(at + 5, "%llu", &ns) != 1)
-		return;
-	point = bench_point_from_name(name);
-	if (point < 0 || r->res->point_ns[point] >= 0)
-		return; /* unknown points are not tabulated; keep the first of each */
-	r->res->point_ns[point] = (int64_t)ns;
-	if (!source || sscanf(source + 10, "%11[a-z]", r->res->point_source[point]) != 1)
-		snprintf(r->res->point_source[point], sizeof(r->res->point_source[point]), "?");
-	if (point == POINT_LINUX_START_USER)
-		r->booted = 1;
+	trace_take_json(ctx, line);
 }
 
-/* Reads what the pipe has; returns 1 at EOF. */
-static int drain(struct running *r)
+struct log_arrival {
+	struct instance_result *res;
+	int64_t ns, real_ns;
+};
+
+static void take_log(const char *line, void *ctx)
 {
+	const struct log_arrival *a = ctx;
+
+	trace_take_qemu_log(a->res, line, a->ns, a->real_ns);
+}
+
+/* Port bytes, stamped when they reach us: one read, one arrival. */
+static int drain_port_bytes(struct running *r)
+{
+	unsigned char bytes[64];
+
 	for (;;) {
-		ssize_t got = read(r->trace_fd, r->line + r->used, sizeof(r->line) - 1 - r->used);
-		char *nl;
+		ssize_t got = read(r->fd[CHANNEL_TRACE], bytes, sizeof(bytes));
+		int64_t ns = clock_ns(CLOCK_MONOTONIC) - *r->zero_ns;
 
 		if (got == 0)
 			return 1;
 		if (got < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : 1;
-		r->used += (size_t)got;
-		r->line[r->used] = '\0';
-		while ((nl = strchr(r->line, '\n')) != NULL) {
-			*nl = '\0';
-			take_line(r, r->line);
-			r->used -= (size_t)(nl + 1 - r->line);
-			memmove(r->line, nl + 1, r->used + 1);
-		}
-		if (r->used == sizeof(r->line) - 1)
-			r->used = 0; /* an overlong line is garbage: drop it */
+		for (ssize_t i = 0; i < got; i++)
+			trace_take_port_byte(r->res, bytes[i], ns);
 	}
 }
 
-static void close_trace(struct running *r, int epfd)
+/* Reads what a channel has; returns 1 at EOF. */
+static int drain(struct running *r, int channel)
 {
-	if (r->trace_fd < 0)
+	struct log_arrival arrival = { r->res, 0, 0 };
+
+	if (channel == CHANNEL_LOG) {
+		arrival.ns = clock_ns(CLOCK_MONOTONIC) - *r->zero_ns;
+		arrival.real_ns = clock_ns(CLOCK_REALTIME);
+		return line_reader_drain(&r->lines[channel], r->fd[channel], take_log, &arrival);
+	}
+	if (r->backend->trace == TRACE_PORT_BYTES)
+		return drain_port_bytes(r);
+	return line_reader_drain(&r->lines[channel], r->fd[channel], take_json, r->res);
+}
+
+static void close_channel(struct running *r, int channel, int epfd)
+{
+	if (r->fd[channel] < 0)
 		return;
-	epoll_ctl(epfd, EPOLL_CTL_DEL, r->trace_fd, NULL);
-	close(r->trace_fd);
-	r->trace_fd = -1;
+	epoll_ctl(epfd, EPOLL_CTL_DEL, r->fd[channel], NULL);
+	close(r->fd[channel]);
+	r->fd[channel] = -1;
+}
+
+struct round_state {
+	struct running *runs;
+	unsigned n;
+	struct kvm_tracefs tracefs; /* pipe_fd < 0: not used this round */
+};
+
+/* The instance whose process has thread tid, or NULL. */
+static struct running *owner_of(struct round_state *s, pid_t tid)
+{
+	char path[64];
+	struct stat st;
+
+	for (unsigned i = 0; i < s->n; i++) {
+		pid_t pid = s->runs[i].res->pid;
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)pid, (int)tid);
+		if (pid == tid || stat(path, &st) == 0)
+			return &s->runs[i];
+	}
+	return NULL;
+}
+
+static void take_kvm_event(const struct kvm_trace_event *event, void *ctx)
+{
+	struct running *r = owner_of(ctx, event->tid);
+
+	if (r)
+		trace_take_kvm_event(r->res, event, *r->zero_ns);
 }
 
 static unsigned pending(const struct running *runs, unsigned n)
@@ -174,44 +219,71 @@ static unsigned pending(const struct running *runs, unsigned n)
 	unsigned count = 0;
 
 	for (unsigned i = 0; i < n; i++)
-		if (runs[i].trace_fd >= 0 && !runs[i].booted)
+		if (runs[i].fd[CHANNEL_TRACE] >= 0 && !booted(&runs[i]))
 			count++;
 	return count;
 }
 
-/* epoll until every instance booted, hit EOF, or the deadline passed. */
-static void follow_traces(struct running *runs, unsigned n, double deadline_s)
+static void watch(int epfd, int fd, uint64_t tag)
 {
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };
+
+	if (fd >= 0)
+		epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static void handle(struct round_state *s, uint64_t tag, int epfd)
+{
+	struct running *r;
+	int channel;
+
+	if (tag == TRACEFS_TAG) {
+		kvm_tracefs_drain(&s->tracefs, take_kvm_event, s);
+		return;
+	}
+	r = &s->runs[tag / NR_CHANNELS];
+	channel = (int)(tag % NR_CHANNELS);
+	if (drain(r, channel)) {
+		r->eof |= channel == CHANNEL_TRACE;
+		close_channel(r, channel, epfd);
+	}
+}
+
+/* epoll until every instance booted, hit EOF, or the deadline passed;
+ * then what is still in the pipes (QEMU's log, late KVM events). */
+static void follow_traces(struct round_state *s, double deadline_s)
+{
+	struct running *runs = s->runs;
 	int epfd = epoll_create1(EPOLL_CLOEXEC);
 	struct epoll_event events[64];
 
-	for (unsigned i = 0; i < n; i++) {
-		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = i };
-
-		if (runs[i].trace_fd >= 0)
-			epoll_ctl(epfd, EPOLL_CTL_ADD, runs[i].trace_fd, &ev);
-	}
-	while (pending(runs, n) > 0) {
+	for (unsigned i = 0; i < s->n; i++)
+		for (int c = 0; c < NR_CHANNELS; c++)
+			watch(epfd, runs[i].fd[c], (uint64_t)i * NR_CHANNELS + (uint64_t)c);
+	watch(epfd, s->tracefs.pipe_fd, TRACEFS_TAG);
+	while (pending(runs, s->n) > 0) {
 		double left_ms = (deadline_s - monotonic_s()) * 1000.0;
 		int ready;
 
 		if (left_ms <= 0)
 			break;
 		ready = epoll_wait(epfd, events, 64, (int)left_ms + 1);
-		for (int e = 0; e < ready; e++) {
-			struct running *r = &runs[events[e].data.u32];
-
-			if (drain(r)) {
-				r->eof = 1;
-				close_trace(r, epfd);
-			}
-		}
+		for (int e = 0; e < ready; e++)
+			handle(s, events[e].data.u64, epfd);
 	}
-	for (unsigned i = 0; i < n; i++) {
-		if (!runs[i].booted && !runs[i].eof && runs[i].res->status == INSTANCE_OK)
-			set_failure(runs[i].res, INSTANCE_TIMEOUT,
+	kvm_tracefs_drain(&s->tracefs, take_kvm_event, s);
+	for (unsigned i = 0; i < s->n; i++) {
+		struct running *r = &runs[i];
+
+		if (r->fd[CHANNEL_LOG] >= 0)
+			drain(r, CHANNEL_LOG);
+		if (!booted(r) && !r->eof && r->res->status == INSTANCE_OK)
+			set_failure(r->res, INSTANCE_TIMEOUT,
 				    "no linux_start_user before the timeout");
-		close_trace(&runs[i], epfd);
+		for (int c = 0; c < NR_CHANNELS; c++)
+			close_channel(r, c, epfd);
+		if (r->backend->log_channel)
+			trace_finish_qemu(r->res);
 	}
 	close(epfd);
 }
@@ -239,7 +311,7 @@ static void record_exit(struct running *r, int status, const struct rusage *ru)
 	r->res->minor_faults = ru->ru_minflt;
 	r->res->user_ms = (double)ru->ru_utime.tv_sec * 1e3 + (double)ru->ru_utime.tv_usec / 1e3;
 	r->res->system_ms = (double)ru->ru_stime.tv_sec * 1e3 + (double)ru->ru_stime.tv_usec / 1e3;
-	if (r->booted)
+	if (booted(r))
 		return;
 	last_log_line(r->log_path, line, sizeof(line));
 	if (WIFSIGNALED(status))
@@ -290,14 +362,16 @@ static void reap_exited(struct running *runs, unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		struct running *r = &runs[i];
 		struct rusage ru;
+		char why[64];
 		int status;
 
 		if (r->res->pid <= 0 || r->reaped ||
 		    wait4(r->res->pid, &status, WNOHANG, &ru) != r->res->pid)
 			continue;
 		record_exit(r, status, &ru);
-		if (r->booted)
-			set_failure(r->res, INSTANCE_NO_SAMPLE, "loadvm ended before sampling");
+		snprintf(why, sizeof(why), "%s ended before sampling", r->backend->name);
+		if (booted(r))
+			set_failure(r->res, INSTANCE_NO_SAMPLE, why);
 	}
 }
 
@@ -306,7 +380,7 @@ static void sample(struct running *runs, unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		struct instance_result *res = runs[i].res;
 
-		if (!runs[i].booted || res->status != INSTANCE_OK)
+		if (!booted(&runs[i]) || res->status != INSTANCE_OK)
 			continue;
 		if (smaps_read_pid(res->pid, &res->smaps) != 0) {
 			set_failure(res, INSTANCE_NO_SAMPLE, strerror(errno));
@@ -323,18 +397,35 @@ static void init_instance(const struct bench_config *config, struct running *r,
 	memset(r, 0, sizeof(*r));
 	memset(res, 0, sizeof(*res));
 	r->res = res;
-	r->trace_fd = -1;
+	r->backend = loader_backend(config, loader);
+	for (int c = 0; c < NR_CHANNELS; c++)
+		r->fd[c] = -1;
 	res->loader = loader;
 	res->instances = n;
 	res->round = round;
 	res->index = index;
 	res->uss_kb = -1;
+	res->vm_running_ns = res->vm_running_lag_ns = res->user_exit_ns = -1;
 	for (int p = 0; p < NR_POINTS; p++)
 		res->point_ns[p] = -1;
 	for (int f = 0; f < SMAPS_NR_FIELDS; f++)
 		res->smaps.kb[f] = -1;
 	snprintf(r->log_path, sizeof(r->log_path), "%s/logs/%s-n%u-r%u-i%u.log", config->out_dir,
 		 config->loaders[loader], n, round, index);
+	snprintf(r->launch.serial, sizeof(r->launch.serial), "%s/logs/%s-n%u-r%u-i%u.serial",
+		 config->out_dir, config->loaders[loader], n, round, index);
+}
+
+/* The backend's argv and the instance's own files, before the clock runs. */
+static int prepare(const struct bench_config *config, struct running *r, unsigned loader)
+{
+	char tag[64];
+
+	snprintf(tag, sizeof(tag), "n%u-r%u-i%u", r->res->instances, r->res->round, r->res->index);
+	if (r->backend->prepare(config, loader, tag, &r->launch) == 0)
+		return 0;
+	set_failure(r->res, INSTANCE_LAUNCH_FAILED, "could not prepare the instance's files");
+	return -1;
 }
 
 static void finish_instances(struct running *runs, unsigned n)
@@ -342,39 +433,68 @@ static void finish_instances(struct running *runs, unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		struct instance_result *res = runs[i].res;
 
-		/* Keep loadvm's stderr only where it explains a failure. */
-		if (res->status == INSTANCE_OK)
+		runs[i].backend->cleanup(&runs[i].launch);
+		/* Keep the VMM's stderr and console only where they explain a failure. */
+		if (res->status == INSTANCE_OK) {
 			unlink(runs[i].log_path);
+			unlink(runs[i].launch.serial);
+		}
 	}
+}
+
+/* The first-KVM_RUN method, for QEMU under KVM where tracefs allows it. */
+static void open_tracefs(const struct bench_config *config, struct round_state *s)
+{
+	static int warned;
+
+	s->tracefs.pipe_fd = -1;
+	if (!s->n || !s->runs[0].backend->log_channel || !config->qemu_init_end ||
+	    strcmp(config->qemu_init_end, "kvm_entry") != 0)
+		return;
+	if (kvm_tracefs_open(&s->tracefs) != 0 && !warned++)
+		pr_errno("tracefs: cannot record kvm:kvm_entry; qemu_init_end falls back to "
+			 "QEMU's vm_state_notify (see raw.csv's vmm_init_end_source)");
 }
 
 int round_run(const struct bench_config *config, unsigned int loader, unsigned int n,
 	      unsigned int round, struct instance_result *results, struct round_timing *timing)
 {
-	struct running *runs = calloc(n, sizeof(*runs));
-	double start = monotonic_s(), booted_at, sample_start;
+	struct round_state s = { calloc(n, sizeof(struct running)), n, { .pipe_fd = -1 } };
+	int64_t *zeros = mmap(NULL, (n + 1) * sizeof(int64_t), PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	double start, booted_at, sample_start;
 	int launched = 0;
 
-	if (!runs) {
+	if (!s.runs || zeros == MAP_FAILED) {
 		pr_err("out of memory for %u instances", n);
+		free(s.runs);
 		return -1;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		init_instance(config, &runs[i], &results[i], loader, n, round, i);
-		launched += launch(config, loader, &runs[i]) == 0;
+		init_instance(config, &s.runs[i], &results[i], loader, n, round, i);
+		s.runs[i].zero_ns = &zeros[i];
 	}
+	for (unsigned i = 0; i < n; i++)
+		prepare(config, &s.runs[i], loader);
+	open_tracefs(config, &s);
+	start = monotonic_s();
+	for (unsigned i = 0; i < n; i++)
+		if (results[i].status == INSTANCE_OK)
+			launched += launch(&s.runs[i]) == 0;
 	timing->launch_ms = (monotonic_s() - start) * 1e3;
-	follow_traces(runs, n, start + config->timeout_s);
+	follow_traces(&s, start + config->timeout_s);
+	kvm_tracefs_close(&s.tracefs);
 	booted_at = monotonic_s();
 	timing->boot_ms = (booted_at - start) * 1e3;
 	if (config->settle_s > 0)
 		usleep((useconds_t)(config->settle_s * 1e6));
-	reap_exited(runs, n);
+	reap_exited(s.runs, n);
 	sample_start = monotonic_s();
-	sample(runs, n);
+	sample(s.runs, n);
 	timing->sample_ms = (monotonic_s() - sample_start) * 1e3;
-	stop_all(runs, n);
-	finish_instances(runs, n);
-	free(runs);
+	stop_all(s.runs, n);
+	finish_instances(s.runs, n);
+	munmap(zeros, (n + 1) * sizeof(int64_t));
+	free(s.runs);
 	return launched > 0 ? 0 : -1;
 }

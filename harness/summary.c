@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "summary.h"
 
+#include "backend.h"
 #include "log.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,22 +43,43 @@ const char *harness_metric_name(enum harness_metric metric)
 	return names[metric];
 }
 
+const char *arrival_metric_name(enum arrival_metric metric)
+{
+	static const char *const names[NR_ARRIVAL_METRICS] = {
+		"vm_running",
+		"vm_running_lag",
+		"linux_start_user_lag",
+		"kvm_entry_minus_vm_running",
+	};
+
+	return names[metric];
+}
+
+const char *init_end_source_name(unsigned int index)
+{
+	static const char *const names[NR_INIT_END_SOURCES] = { "vmm", "kvm_entry", "vm_state" };
+
+	return names[index];
+}
+
 unsigned int summary_group_index(const struct bench_config *config, unsigned int count_index,
 				 unsigned int loader)
 {
 	return count_index * config->nr_loaders + loader;
 }
 
-/* A value of one instance, or < 0 if it has none. */
+/* A value of one instance, or NONE if it has none (lags may be < 0). */
 typedef double (*instance_value)(const struct instance_result *res, int which);
+#define NONE NAN
 
 static double mem_value(const struct instance_result *res, int which)
 {
+	int64_t kb;
+
 	if (res->status != INSTANCE_OK)
-		return -1;
-	if (which == MEM_USS)
-		return (double)res->uss_kb;
-	return (double)res->smaps.kb[mem_fields[which]];
+		return NONE;
+	kb = which == MEM_USS ? res->uss_kb : res->smaps.kb[mem_fields[which]];
+	return kb < 0 ? NONE : (double)kb;
 }
 
 static int booted(const struct instance_result *res)
@@ -68,7 +91,7 @@ static int booted(const struct instance_result *res)
 static double point_value(const struct instance_result *res, int which)
 {
 	if (!booted(res) || res->point_ns[which] < 0)
-		return -1;
+		return NONE;
 	return (double)res->point_ns[which] / 1e6;
 }
 
@@ -76,17 +99,41 @@ static double delta_value(const struct instance_result *res, int which)
 {
 	int previous = which - 1;
 
-	if (point_value(res, which) < 0)
-		return -1;
+	if (isnan(point_value(res, which)))
+		return NONE;
 	while (previous >= 0 && res->point_ns[previous] < 0)
 		previous--;
 	return (double)(res->point_ns[which] - (previous >= 0 ? res->point_ns[previous] : 0)) / 1e6;
 }
 
+static double ns_difference(int64_t later, int64_t earlier)
+{
+	return later >= 0 && earlier >= 0 ? (double)(later - earlier) / 1e6 : NONE;
+}
+
+static double arrival_value(const struct instance_result *res, int which)
+{
+	const int64_t *p = res->point_ns;
+
+	if (!booted(res))
+		return NONE;
+	switch (which) {
+	case ARRIVAL_VM_RUNNING: return ns_difference(res->vm_running_ns, 0);
+	case ARRIVAL_VM_RUNNING_LAG:
+		return res->vm_running_ns >= 0 ? (double)res->vm_running_lag_ns / 1e6 : NONE;
+	case ARRIVAL_USER_LAG: return ns_difference(p[POINT_LINUX_START_USER], res->user_exit_ns);
+	default:
+		if (strcmp(res->point_source[POINT_VMM_INIT_END], "kvm_entry") != 0)
+			return NONE;
+		return ns_difference(p[POINT_VMM_INIT_END], 0) -
+		       ns_difference(res->vm_running_ns, 0);
+	}
+}
+
 static double usage_value(const struct instance_result *res, int which)
 {
 	if (res->status == INSTANCE_LAUNCH_FAILED)
-		return -1;
+		return NONE;
 	if (which == USAGE_MINOR_FAULTS)
 		return (double)res->minor_faults;
 	return which == USAGE_USER_MS ? res->user_ms : res->system_ms;
@@ -117,9 +164,9 @@ static int summarise(struct metric_summary *m, const struct instance_result *row
 		unsigned count = 0;
 
 		for (size_t i = 0; i < nr_rows; i++) {
-			double v = rows[i].round == r ? value(&rows[i], which) : -1;
+			double v = rows[i].round == r ? value(&rows[i], which) : NONE;
 
-			if (v >= 0) {
+			if (!isnan(v)) {
 				sum += v;
 				count++;
 			}
@@ -166,6 +213,15 @@ static int compute_group(struct group_summary *g, const struct bench_config *con
 		err |= summarise(&g->usage[u], rows, nr_rows, config->rounds, usage_value, u);
 	for (int h = 0; h < NR_HARNESS_METRICS; h++)
 		err |= summarise_timings(&g->harness[h], timings, config->rounds, h);
+	g->has_arrival = loader_backend(config, g->loader)->trace == TRACE_PORT_BYTES;
+	for (int a = 0; a < NR_ARRIVAL_METRICS && g->has_arrival; a++)
+		err |= summarise(&g->arrival_ms[a], rows, nr_rows, config->rounds, arrival_value,
+				 a);
+	for (size_t i = 0; i < nr_rows; i++)
+		for (unsigned s = 0; s < NR_INIT_END_SOURCES; s++)
+			g->init_end_sources[s] += rows[i].point_ns[POINT_VMM_INIT_END] >= 0 &&
+						  strcmp(rows[i].point_source[POINT_VMM_INIT_END],
+							 init_end_source_name(s)) == 0;
 	return err ? -1 : 0;
 }
 
@@ -235,6 +291,7 @@ void summary_free(struct run_summary *summary)
 		free_metrics(g->delta_ms, NR_POINTS);
 		free_metrics(g->usage, NR_USAGE_METRICS);
 		free_metrics(g->harness, NR_HARNESS_METRICS);
+		free_metrics(g->arrival_ms, NR_ARRIVAL_METRICS);
 	}
 	free(summary->groups);
 	summary->groups = NULL;

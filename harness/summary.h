@@ -13,6 +13,7 @@
 #include "round.h"
 #include "stats.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum mem_metric {
@@ -29,6 +30,15 @@ enum mem_metric {
 enum usage_metric { USAGE_MINOR_FAULTS, USAGE_USER_MS, USAGE_SYSTEM_MS, NR_USAGE_METRICS };
 
 enum harness_metric { HARNESS_LAUNCH_MS, HARNESS_BOOT_MS, HARNESS_SAMPLE_MS, NR_HARNESS_METRICS };
+
+/* QEMU's groups only: how its trace points reached us (ms). */
+enum arrival_metric {
+	ARRIVAL_VM_RUNNING,	 /* "vm_state_notify running 1" arrived, since exec */
+	ARRIVAL_VM_RUNNING_LAG,	 /* ... minus QEMU's own stamp of that line */
+	ARRIVAL_USER_LAG,	 /* linux_start_user's byte: arrival minus KVM's exit */
+	ARRIVAL_INIT_END_VS_RUN, /* first KVM_RUN minus "VM running" arrival */
+	NR_ARRIVAL_METRICS
+};
 
 struct metric_summary {
 	struct sample_stats stats;
@@ -48,6 +58,9 @@ struct group_summary {
 	struct metric_summary delta_ms[NR_POINTS];
 	struct metric_summary usage[NR_USAGE_METRICS];
 	struct metric_summary harness[NR_HARNESS_METRICS];
+	bool has_arrival; /* the VMM's trace points are stamped on arrival */
+	struct metric_summary arrival_ms[NR_ARRIVAL_METRICS];
+	unsigned int init_end_sources[3]; /* instances: vmm, kvm_entry, vm_state */
 };
 
 struct run_summary {
@@ -61,6 +74,10 @@ struct run_summary {
 const char *mem_metric_name(enum mem_metric metric);
 const char *usage_metric_name(enum usage_metric metric);
 const char *harness_metric_name(enum harness_metric metric);
+const char *arrival_metric_name(enum arrival_metric metric);
+/* The vmm_init_end sources counted in group_summary.init_end_sources. */
+const char *init_end_source_name(unsigned int index);
+#define NR_INIT_END_SOURCES 3
 
 /* results: every row of the run; timings: one per (group, round), indexed
  * group * rounds + round with groups in (instance count, loader) order. */

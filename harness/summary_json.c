@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "summary_json.h"
 
+#include "backend.h"
 #include "json_writer.h"
 #include "version.h"
 
@@ -66,6 +67,17 @@ static void write_context(struct json_writer *j, const struct run_context *ctx,
 	json_string(j, "loadbench_version", KVMLB_VERSION " (" KVMLB_GIT_REV ")");
 	write_image(j, "kernel", &ctx->kernel);
 	write_image(j, "initrd", &ctx->initrd);
+	if (config_has_vmm(config, &backend_qemu)) {
+		json_object_begin(j, "qemu");
+		json_string(j, "path", config->qemu);
+		json_string(j, "version", ctx->qemu_version);
+		json_string(j, "machine", config->qemu_machine);
+		json_string(j, "accel", config->qemu_accel);
+		json_string(j, "qemu_init_end", config->qemu_init_end);
+		json_string(j, "qemu_init_end_why", config->qemu_init_end_why);
+		json_string(j, "private_dir", config->private_dir);
+		json_object_end(j);
+	}
 	json_object_end(j);
 }
 
@@ -79,6 +91,10 @@ static void write_config(struct json_writer *j, const struct bench_config *confi
 	json_array_begin(j, "loaders");
 	for (unsigned i = 0; i < config->nr_loaders; i++)
 		json_string(j, NULL, config->loaders[i]);
+	json_array_end(j);
+	json_array_begin(j, "vmms");
+	for (unsigned i = 0; i < config->nr_vmms; i++)
+		json_string(j, NULL, config->vmms[i]->name);
 	json_array_end(j);
 	json_integer(j, "rounds", config->rounds);
 	json_integer(j, "mem_mib", config->mem_mib);
@@ -133,11 +149,25 @@ static void write_kernel_sources(struct json_writer *j, const struct run_summary
 	json_object_end(j);
 }
 
+/* How a VMM whose points are stamped on arrival got them (QEMU). */
+static void write_arrival(struct json_writer *j, const struct group_summary *g)
+{
+	json_object_begin(j, "vmm_init_end_sources");
+	for (unsigned s = 0; s < NR_INIT_END_SOURCES; s++)
+		json_integer(j, init_end_source_name(s), g->init_end_sources[s]);
+	json_object_end(j);
+	json_object_begin(j, "arrival_ms");
+	for (int a = 0; a < NR_ARRIVAL_METRICS; a++)
+		write_metric(j, arrival_metric_name(a), &g->arrival_ms[a]);
+	json_object_end(j);
+}
+
 static void write_group(struct json_writer *j, const struct run_summary *summary,
 			const struct group_summary *g)
 {
 	json_object_begin(j, NULL);
 	json_string(j, "loader", summary->config->loaders[g->loader]);
+	json_string(j, "vmm", loader_backend(summary->config, g->loader)->name);
 	json_integer(j, "instances", g->instances);
 	json_integer(j, "launched", g->launched);
 	json_integer(j, "booted", g->booted);
@@ -164,6 +194,8 @@ static void write_group(struct json_writer *j, const struct run_summary *summary
 	for (int h = 0; h < NR_HARNESS_METRICS; h++)
 		write_metric(j, harness_metric_name(h), &g->harness[h]);
 	json_object_end(j);
+	if (g->has_arrival)
+		write_arrival(j, g);
 	json_object_end(j);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tables.h"
 
+#include "backend.h"
 #include "text_table.h"
 
 #include <string.h>
@@ -12,6 +13,20 @@ static const char *base_name(const char *path)
 	const char *slash = path ? strrchr(path, '/') : NULL;
 
 	return slash ? slash + 1 : path ? path : "none";
+}
+
+/* A column group's heading: the loader, with its VMM's name where the run
+ * measures more than one VMM and the loader's name does not say it. */
+static void group_label(struct text_table *t, unsigned row, unsigned col,
+			const struct bench_config *config, unsigned loader)
+{
+	const struct vmm_backend *vmm = loader_backend(config, loader);
+	const char *name = config->loaders[loader];
+
+	if (config->nr_vmms > 1 && strncmp(name, vmm->name, strlen(vmm->name)) != 0)
+		table_set(t, row, col, "%s %s", vmm->name, name);
+	else
+		table_set(t, row, col, "%s", name);
 }
 
 /* Memory figures in MB as smem -k prints them (2^20 bytes). */
@@ -35,7 +50,7 @@ static void memory_table(struct text_table *t, const struct run_summary *s)
 	table_add_row(t);
 	table_set(t, 1, 0, "# instances");
 	for (unsigned l = 0; l < config->nr_loaders; l++) {
-		table_set(t, row, 1 + 2 * l, "%s", config->loaders[l]);
+		group_label(t, row, 1 + 2 * l, config, l);
 		table_set(t, 1, 1 + 2 * l, "USS");
 		table_set(t, 1, 2 + 2 * l, "PSS");
 	}
@@ -78,10 +93,14 @@ static void boot_table(struct text_table *t, const struct run_summary *s, unsign
 	row = table_add_row(t);
 	table_set(t, row, 0, "trace point");
 	for (unsigned l = 0; l < config->nr_loaders; l++)
-		table_set(t, row, 1 + l, "%s", config->loaders[l]);
+		group_label(t, row, 1 + l, config, l);
 	for (int p = 0; p < NR_POINTS; p++) {
 		row = table_add_row(t);
-		table_set(t, row, 0, "%s", bench_point_name(p));
+		/* QEMU's qemu_init_end shares loadvm's row: both end VMM set-up. */
+		if (p == POINT_VMM_INIT_END && config_has_vmm(config, &backend_qemu))
+			table_set(t, row, 0, "vmm_init_end / qemu_init_end");
+		else
+			table_set(t, row, 0, "%s", bench_point_name(p));
 		for (unsigned l = 0; l < config->nr_loaders; l++)
 			point_cell(t, row, 1 + l, summary_group(s, l, instances), p,
 				   p != POINT_LOAD_DONE);
@@ -98,7 +117,7 @@ static void user_by_count_table(struct text_table *t, const struct run_summary *
 	row = table_add_row(t);
 	table_set(t, row, 0, "# instances");
 	for (unsigned l = 0; l < config->nr_loaders; l++)
-		table_set(t, row, 1 + l, "%s", config->loaders[l]);
+		group_label(t, row, 1 + l, config, l);
 	for (unsigned c = 0; c < config->nr_instance_counts; c++) {
 		row = table_add_row(t);
 		table_set(t, row, 0, "%u", config->instance_counts[c]);
@@ -126,6 +145,28 @@ static void render(FILE *f, const struct text_table *t, enum table_style style)
 		table_render_text(f, t);
 }
 
+/* What QEMU's columns are and how their points were taken. */
+static void qemu_heading(FILE *f, const struct bench_config *config, const struct run_context *ctx)
+{
+	fprintf(f,
+		"\nQEMU: %s, machine %s, accel %s. qemu-private: each instance maps its own "
+		"copy of the kernel and initrd (tmpfs), the seed's \"before\"; qemu-shared: "
+		"QEMU as shipped maps the files, the seed's \"after\". QEMU's times count from "
+		"its exec; the guest's port 0xf4 bytes reach loadbench through isa-debugcon and "
+		"a pipe and are stamped on arrival. qemu_init_end (in the vmm_init_end row): ",
+		ctx->qemu_version[0] ? ctx->qemu_version : "unknown version", config->qemu_machine,
+		config->qemu_accel);
+	if (config->qemu_init_end && strcmp(config->qemu_init_end, "kvm_entry") == 0)
+		fputs("the first KVM_RUN of the process (kvm:kvm_entry through tracefs), as "
+		      "qemu-boot-time takes it.\n",
+		      f);
+	else
+		fprintf(f,
+			"QEMU's \"vm_state_notify running 1\" trace line, stamped on arrival "
+			"(the first KVM_RUN could not be taken: %s).\n",
+			config->qemu_init_end_why ? config->qemu_init_end_why : "unknown");
+}
+
 static void heading(FILE *f, const struct run_summary *s, const struct run_context *ctx,
 		    enum table_style style)
 {
@@ -145,6 +186,8 @@ static void heading(FILE *f, const struct run_summary *s, const struct run_conte
 		      "timings include that emulation; compare loaders as ratios. Memory "
 		      "figures are exact.\n",
 		      f);
+	if (config_has_vmm(config, &backend_qemu))
+		qemu_heading(f, config, ctx);
 	fputs("\nMedians across rounds of the per-instance mean; MB = 2^20 bytes (smem -k); "
 	      "USS = Private_Clean + Private_Dirty. n/a: no instance reported it.\n\n",
 	      f);

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The VMMs loadbench can measure, behind one small ops table: loadvm (our
+ * VMM, loaders copy and mmap) and QEMU (loaders qemu-private and
+ * qemu-shared). A backend builds the command line of one instance, makes
+ * and removes that instance's own files, and says how its trace points
+ * arrive; round.c does everything else the same way for every backend.
+ * Adding a VMM = adding one backend_<name>.c and a line in backend.c.
+ */
+#ifndef LOADBENCH_BACKEND_H
+#define LOADBENCH_BACKEND_H
+
+#include "bench_config.h"
+
+#include <limits.h>
+#include <stdbool.h>
+
+#define TRACE_FD 3   /* trace channel: every backend's instance writes it */
+#define VMM_LOG_FD 4 /* a VMM's own trace log, for backends that have one */
+#define VMM_MAX_ARGS 48
+
+/* How the trace channel (fd 3) carries trace points. */
+enum trace_channel {
+	/* JSON Lines with the VMM's own timestamps (loadvm --trace). */
+	TRACE_JSON_LINES,
+	/* Raw bytes the guest wrote to port 0xf4 (QEMU's isa-debugcon):
+	 * loadbench stamps each on arrival. */
+	TRACE_PORT_BYTES,
+};
+
+/* What one instance runs: its argv and the files made for it alone. */
+struct vmm_launch {
+	const char *argv[VMM_MAX_ARGS];
+	unsigned int argc;
+	char strings[12][1024]; /* storage for formatted arguments */
+	unsigned int nr_strings;
+	char private_dir[PATH_MAX]; /* "" if the instance has no files of its own */
+	char kernel[PATH_MAX];	    /* what the VMM is given */
+	char initrd[PATH_MAX];
+	char serial[PATH_MAX]; /* the guest console's file, "" if none */
+};
+
+struct vmm_backend {
+	const char *name;
+	const char *const *loaders; /* NULL-terminated, in "before -> after" order */
+	enum trace_channel trace;
+	bool log_channel;	   /* the VMM writes its trace log to VMM_LOG_FD */
+	unsigned int overhead_mib; /* the VMM's own pages per instance, generously */
+	/* Once, before anything runs: is the VMM there, do the options make
+	 * sense? One line on stderr and -1 if not. May fill config fields. */
+	int (*check)(struct bench_config *config);
+	/* MiB that the loader adds per instance beyond overhead_mib (files). */
+	unsigned int (*extra_mib)(const struct bench_config *config, unsigned int loader);
+	/* Per instance, before the round starts: argv and private files.
+	 * tag names the instance uniquely within the run. */
+	int (*prepare)(const struct bench_config *config, unsigned int loader, const char *tag,
+		       struct vmm_launch *launch);
+	/* After the instance ended: remove what prepare made. */
+	void (*cleanup)(struct vmm_launch *launch);
+	/* The run was interrupted: remove every instance's files. Called from
+	 * a signal handler (async-signal-safe calls only); may be NULL. */
+	void (*interrupted)(void);
+};
+
+extern const struct vmm_backend backend_loadvm;
+extern const struct vmm_backend backend_qemu;
+
+/* The backend called name, or NULL. */
+const struct vmm_backend *backend_find(const char *name);
+/* The backend that offers loader name, or NULL; *loader_name gets the
+ * backend's own string for it. */
+const struct vmm_backend *backend_of_loader(const char *name, const char **loader_name);
+/* "copy, mmap, qemu-private, qemu-shared": every known loader, for messages. */
+const char *backend_all_loaders(void);
+/* The backend of a configured loader; loadvm for hand-built configs. */
+const struct vmm_backend *loader_backend(const struct bench_config *config, unsigned int loader);
+/* True if the run measures this VMM. */
+bool config_has_vmm(const struct bench_config *config, const struct vmm_backend *backend);
+
+/* Appends one argument to launch->argv (kept NULL-terminated). */
+void launch_arg(struct vmm_launch *launch, const char *arg);
+/* Formats an argument into launch's own storage and appends it. */
+void launch_argf(struct vmm_launch *launch, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+/* loadvm, our VMM: it takes the loader by name, stamps its own trace
+ * points (ns since its main()) and writes them as JSON Lines to fd 3. */
+#include "backend.h"
+
+#include "log.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+static const char *const loadvm_loaders[] = { "copy", "mmap", NULL };
+
+static int loadvm_check(struct bench_config *config)
+{
+	if (access(config->loadvm, X_OK) != 0) {
+		pr_errno("%s: the loadvm binary is not executable (build it, or --loadvm)",
+			 config->loadvm);
+		return -1;
+	}
+	return 0;
+}
+
+/* Guest RAM is counted by the caller; loadvm needs no files of its own. */
+static unsigned int loadvm_extra_mib(const struct bench_config *config, unsigned int loader)
+{
+	(void)config;
+	(void)loader;
+	return 0;
+}
+
+static int loadvm_prepare(const struct bench_config *config, unsigned int loader, const char *tag,
+			  struct vmm_launch *launch)
+{
+	(void)tag;
+	launch_arg(launch, config->loadvm);
+	launch_arg(launch, "--kernel");
+	launch_arg(launch, config->kernel);
+	launch_arg(launch, "--loader");
+	launch_arg(launch, config->loaders[loader]);
+	launch_arg(launch, "--mem");
+	launch_argf(launch, "%u", config->mem_mib);
+	launch_arg(launch, "--vcpus");
+	launch_argf(launch, "%u", config->vcpus);
+	launch_arg(launch, "--trace");
+	launch_argf(launch, "/proc/self/fd/%d", TRACE_FD); /* /dev/fd is missing in a bare rig */
+	if (config->initrd) {
+		launch_arg(launch, "--initrd");
+		launch_arg(launch, config->initrd);
+	}
+	if (config->cmdline) {
+		launch_arg(launch, "--cmdline");
+		launch_arg(launch, config->cmdline);
+	}
+	if (config->break_symbol) {
+		launch_arg(launch, "--break-symbol");
+		launch_arg(launch, config->break_symbol);
+	}
+	if (config->system_map) {
+		launch_arg(launch, "--system-map");
+		launch_arg(launch, config->system_map);
+	}
+	return 0;
+}
+
+static void loadvm_cleanup(struct vmm_launch *launch)
+{
+	(void)launch;
+}
+
+const struct vmm_backend backend_loadvm = {
+	.name = "loadvm",
+	.loaders = loadvm_loaders,
+	.trace = TRACE_JSON_LINES,
+	.log_channel = false,
+	.overhead_mib = 16,
+	.check = loadvm_check,
+	.extra_mib = loadvm_extra_mib,
+	.prepare = loadvm_prepare,
+	.cleanup = loadvm_cleanup,
+	.interrupted = NULL,
+};
