@@ -9,7 +9,12 @@
 #
 # Options:
 #   --instances LIST   instance counts (default 1,2,4,8,16)
-#   --loaders LIST     copy,mmap (default both)
+#   --vmm LIST         loadvm, qemu or loadvm,qemu: QEMU (qemu-system-x86_64) as
+#                      the peer, side by side (default loadvm)
+#   --loaders LIST     of the chosen VMMs: copy, mmap (loadvm), qemu-private,
+#                      qemu-shared (qemu) (default: all of theirs)
+#   --qemu-machine M   pc, q35 or microvm (default pc)
+#   --qemu-accel A     kvm or tcg (default kvm; tcg only where KVM cannot run QEMU)
 #   --rounds R         repetitions of every (loader, N) (default 5)
 #   --kernel FILE      PVH ELF kernel or bzImage (default: Debian's cloud kernel,
 #                      fetched by make kernel)
@@ -33,7 +38,10 @@ cd "$(dirname "$0")"
 PROJECT=$(pwd -P)
 
 instances=1,2,4,8,16
-loaders=copy,mmap
+vmm=
+loaders=
+qemu_machine=
+qemu_accel=
 rounds=5
 kernel=
 initrd=
@@ -66,8 +74,8 @@ need_value() {
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case "$1" in
-		--instances | --loaders | --rounds | --kernel | --initrd | --initrd-size | --mem | \
-			--out | --compare | --rig)
+		--instances | --vmm | --loaders | --qemu-machine | --qemu-accel | --rounds | \
+			--kernel | --initrd | --initrd-size | --mem | --out | --compare | --rig)
 			need_value "$@"
 			set_option "$1" "$2"
 			shift 2
@@ -88,7 +96,10 @@ parse_args() {
 set_option() {
 	case "$1" in
 	--instances) instances=$2 ;;
+	--vmm) vmm=$2 ;;
 	--loaders) loaders=$2 ;;
+	--qemu-machine) qemu_machine=$2 ;;
+	--qemu-accel) qemu_accel=$2 ;;
 	--rounds) rounds=$2 ;;
 	--kernel) kernel=$2 ;;
 	--initrd) initrd=$2 ;;
@@ -98,6 +109,16 @@ set_option() {
 	--compare) compare=$2 ;;
 	--rig) rig=$2 ;;
 	esac
+}
+
+# True if LIST is comma-separated words from ALLOWED, none twice.
+distinct_words() {
+	local list=$1 allowed=" $2 " word seen=" "
+	[[ "$list" =~ ^[a-z-]+(,[a-z-]+)*$ ]] || return 1
+	for word in ${list//,/ }; do
+		[[ "$allowed" == *" $word "* && "$seen" != *" $word "* ]] || return 1
+		seen="$seen$word "
+	done
 }
 
 # Every option is checked before anything is installed, built or run.
@@ -113,10 +134,19 @@ validate() {
 		[[ "$seen" != *",$n,"* ]] || die "--instances '$instances': $n appears twice"
 		seen="$seen$n,"
 	done
-	case "$loaders" in
-	copy | mmap | copy,mmap | mmap,copy) ;;
-	*) die "--loaders '$loaders': expected copy, mmap or copy,mmap" ;;
-	esac
+	[ -z "$vmm" ] || distinct_words "$vmm" "loadvm qemu" ||
+		die "--vmm '$vmm': expected loadvm and/or qemu, comma-separated, once each"
+	[ -z "$loaders" ] || distinct_words "$loaders" "copy mmap qemu-private qemu-shared" ||
+		die "--loaders '$loaders': expected some of copy, mmap, qemu-private, qemu-shared, once each"
+	local loader
+	for loader in ${loaders//,/ }; do
+		case "$loader" in qemu-*) n=qemu ;; *) n=loadvm ;; esac
+		[ -z "$vmm" ] || [[ ",$vmm," == *",$n,"* ]] ||
+			die "--loaders '$loaders': $loader is a $n loader, but --vmm '$vmm' has no $n"
+	done
+	case "$qemu_machine" in "" | pc | q35 | microvm) ;;
+	*) die "--qemu-machine '$qemu_machine': expected pc, q35 or microvm" ;; esac
+	case "$qemu_accel" in "" | kvm | tcg) ;; *) die "--qemu-accel '$qemu_accel': expected kvm or tcg" ;; esac
 	[[ "$rounds" =~ ^[1-9][0-9]{0,2}$ ]] || die "--rounds '$rounds': expected 1 to 999"
 	if ! [[ "$mem" =~ ^[1-9][0-9]{0,3}$ ]] || [ "$mem" -lt 16 ] || [ "$mem" -gt 3072 ]; then
 		die "--mem '$mem': expected MiB from 16 to 3072"
@@ -159,7 +189,12 @@ decide_rig() {
 
 prepare() {
 	local purposes=(build plots)
-	[ "$quick" -eq 1 ] || purposes+=(kernel rig)
+	# "rig" brings qemu-system-x86 (the rig's QEMU, and QEMU as the peer).
+	if [ "$quick" -eq 0 ]; then
+		purposes+=(kernel rig)
+	elif uses_qemu; then
+		purposes+=(rig)
+	fi
 	tools/deps.sh "${purposes[@]}" || exit 2
 	step "building"
 	make -s -j"$(nproc)" all build/kvm-mode
@@ -179,9 +214,13 @@ prepare() {
 
 run_loadbench() {
 	local where=$1 status=0 args
-	args=(build/loadbench --kernel "$kernel" --instances "$instances" --loaders "$loaders"
-		--rounds "$rounds" --mem "$mem" --out "$out")
+	args=(build/loadbench --kernel "$kernel" --instances "$instances" --rounds "$rounds"
+		--mem "$mem" --out "$out")
 	[ -z "$initrd" ] || args+=(--initrd "$initrd")
+	[ -z "$vmm" ] || args+=(--vmm "$vmm")
+	[ -z "$loaders" ] || args+=(--loaders "$loaders")
+	[ -z "$qemu_machine" ] || args+=(--qemu-machine "$qemu_machine")
+	[ -z "$qemu_accel" ] || args+=(--qemu-accel "$qemu_accel")
 	if [ "$where" = on ]; then
 		[ "$(id -u)" -eq 0 ] || die "the nested rig needs root (virtiofsd): run as root, or on a host with native KVM"
 		make -s rig
@@ -195,13 +234,29 @@ run_loadbench() {
 	return "$status"
 }
 
-# Room for the largest N guests of --mem MiB, their VMMs, and the rig's own needs.
+# Room for the largest N guests of --mem MiB, their VMMs, and the rig's own needs;
+# QEMU takes more of its own, and qemu-private a copy of the images per instance.
 rig_mem() {
-	local largest=0 n
+	local largest=0 n per=$((mem + 48))
 	for n in ${instances//,/ }; do [ "$n" -gt "$largest" ] && largest=$n; done
-	local need=$((largest * (mem + 48) + 1024))
+	if uses_qemu; then
+		per=$((mem + 128 + $(mib_of "$kernel") + $(mib_of "$initrd")))
+	fi
+	local need=$((largest * per + 1024))
 	[ "$need" -lt 4096 ] && need=4096
 	echo "$need"
+}
+
+uses_qemu() {
+	[[ ",$vmm,$loaders," == *,qemu* ]]
+}
+
+mib_of() {
+	if [ -n "$1" ] && [ -f "$1" ]; then
+		echo $((($(stat -c %s "$1") + 1048575) / 1048576))
+	else
+		echo 0
+	fi
 }
 
 render() {
