@@ -39,6 +39,7 @@ include loader/loader.mk
 include harness/harness.mk
 include bench/probe/probe.mk
 -include bench/bench.mk
+include bench/kernel/bench-kernel.mk
 include fuzz/fuzz.mk
 include tests/tests.mk
 
@@ -59,7 +60,7 @@ $(BUILD)/obj/%.o: %.c | $(BUILD)/gen/version.h
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path $(BUILD)/kernel -prune -o -name '*.d' -print 2>/dev/null)
 
 # Static analysis: cppcheck and clang-tidy on the host C code, shellcheck on
 # every script. Guest code (bench/probe) is checked by its -Werror build.

@@ -16,8 +16,10 @@
 #   --qemu-machine M   pc, q35 or microvm (default pc)
 #   --qemu-accel A     kvm or tcg (default kvm; tcg only where KVM cannot run QEMU)
 #   --rounds R         repetitions of every (loader, N) (default 5)
-#   --kernel FILE      PVH ELF kernel or bzImage (default: Debian's cloud kernel,
-#                      fetched by make kernel)
+#   --kernel FILE|bench  PVH ELF kernel or bzImage (default: Debian's cloud
+#                      kernel, fetched by make kernel); bench: the trace-patched
+#                      kernel built from linux-source-6.1 (make bench-kernel,
+#                      about 5 minutes once), which reports linux_start_kernel
 #   --initrd FILE      initrd (default: build/initrd.cpio, made by make initrd)
 #   --initrd-size SIZE size of the default initrd, e.g. 3M (default 3M, the seed's)
 #   --mem MIB          guest RAM per instance (default 128)
@@ -154,7 +156,8 @@ validate() {
 	[[ "$initrd_size" =~ ^[1-9][0-9]*[KMG]?$ ]] ||
 		die "--initrd-size '$initrd_size': expected a size like 3M"
 	case "$rig" in auto | on | off) ;; *) die "--rig '$rig': expected auto, on or off" ;; esac
-	[ -z "$kernel" ] || [ -r "$kernel" ] || die "--kernel '$kernel': cannot read it"
+	[ -z "$kernel" ] || [ "$kernel" = bench ] || [ -r "$kernel" ] ||
+		die "--kernel '$kernel': cannot read it"
 	[ -z "$initrd" ] || [ "$initrd" = - ] || [ -r "$initrd" ] || die "--initrd '$initrd': cannot read it"
 	[ -z "$compare" ] || [ -r "$compare" ] || die "--compare '$compare': no such baseline"
 	if [ -n "$out" ] && [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then
@@ -202,6 +205,11 @@ prepare() {
 		step "fetching Debian's cloud kernel (make kernel)"
 		make -s kernel
 		kernel=build/kernel/vmlinux
+	elif [ "$kernel" = bench ]; then
+		tools/deps.sh bench-kernel || exit 2
+		step "building the bench kernel (make bench-kernel; once, about 5 minutes)"
+		make -s bench-kernel
+		kernel=build/kernel/bench-vmlinux
 	fi
 	if [ -z "$initrd" ]; then
 		make -s initrd INITRD_SIZE="$initrd_size"

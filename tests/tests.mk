@@ -24,10 +24,11 @@ $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJS)
 .PHONY: test-bins test-fast
 test-bins: $(TEST_BINS) all $(BUILD)/kvm-mode
 
-# The rig tests need the Debian kernel, the guest initrd and the rig image;
-# those always come from build/ (a sanitizer build shares them).
+# The rig tests need the Debian kernel, the bench kernel (about 5 minutes
+# to build once), the guest initrd and the rig image; those always come
+# from build/ (a sanitizer build shares them).
 test: test-bins
-	$(MAKE) BUILD=build SANITIZE=0 kernel initrd rig
+	$(MAKE) BUILD=build SANITIZE=0 kernel bench-kernel initrd rig
 	$(TEST_ENV) tests/run.sh $(TEST_BINS) $(TEST_PYTHON)
 
 # Everything but the Linux guests: seconds, no downloads.
