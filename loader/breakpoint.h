@@ -4,6 +4,8 @@
  * breakpoint (KVM_SET_GUEST_DEBUG, DR0) on start_kernel. PVH boots without
  * KASLR, so the symbol's link address is where it runs. When the vCPU stops
  * there the point is recorded, the breakpoint cleared and the guest resumed.
+ * The nested rig's KVM (nested SVM under TCG) never delivers the exit, nor
+ * one for int3: there the breakpoint reports itself missing.
  */
 #ifndef LOADVM_BREAKPOINT_H
 #define LOADVM_BREAKPOINT_H
