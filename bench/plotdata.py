@@ -200,7 +200,7 @@ def boot_row(summary, loader, n, slot):
 
 def boot_dat(summary):
     n = instance_counts(summary)[0]
-    head = header(f"boot trace points [ms since loadvm started], {n} instance(s)", BOOT_COLUMNS, (
+    head = header(f"boot trace points [ms since the VMM started], {n} instance(s)", BOOT_COLUMNS, (
         "medians across rounds; *_ci95: half-width of the 95% CI across rounds",
         "delta_*: median of each instance's time from the previous point it reported "
         "(as in tables.md)",
@@ -254,6 +254,13 @@ def loadphase_row(summary, loader, n, slot):
                num(cluster_top(summary, n)), quoted(label))
 
 
+def loading_loaders(summary):
+    """The loaders that report a load phase (loadvm's; QEMU has no load_done), or all."""
+    found = [l for l in loaders(summary)
+             if any(metric(summary, l, n, "trace_ms", "load_done") for n in instance_counts(summary))]
+    return found or loaders(summary)
+
+
 def loadphase_dat(summary):
     first = loaders(summary)[0]
     head = header("load phase: load_done [ms since loadvm started]", LOADPHASE_COLUMNS, (
@@ -262,7 +269,7 @@ def loadphase_dat(summary):
         "slot: position of N on the x axis (0, 1, ...); one block per loader",
     ))
     parts = []
-    for loader in loaders(summary):
+    for loader in loading_loaders(summary):
         rows = [loadphase_row(summary, loader, n, slot)
                 for slot, n in enumerate(instance_counts(summary))]
         parts.append(f"# loader {loader}\n" + "".join(rows))
@@ -283,6 +290,8 @@ def context_line(summary):
         f"KVM mode {ctx.get('kvm_mode', 'unknown')}",
         str(ctx.get("date", "undated"))[:10],
     ]
+    if ctx.get("qemu"):  # QEMU as the peer: which machine, under which accelerator
+        parts.insert(-1, f"QEMU {ctx['qemu'].get('machine')}/{ctx['qemu'].get('accel')}")
     return ", ".join(parts) + "\n"
 
 

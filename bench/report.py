@@ -21,8 +21,13 @@ import struct
 import sys
 
 import plotdata as pd
+import seed_table
 
 BASE, CANDIDATE = "copy", "mmap"  # the report compares CANDIDATE against BASE
+DEFAULT_PAIR = (BASE, CANDIDATE)
+# Every (before, after) pair the report compares where the run has both: loadvm's
+# loaders, and QEMU's (private copies: the seed's "before"; shared: its "after").
+PAIRS = (DEFAULT_PAIR, ("qemu-private", "qemu-shared"))
 MB = 1024.0 * 1024.0
 SEED_TOLERANCE = 0.25  # a saving within 25% of the expectation "matches"
 TRACE_POINTS = ("load_done",) + pd.BOOT_POINTS
@@ -138,6 +143,22 @@ PT_LOAD, PF_W = 1, 2
 
 def elf_readonly_bytes(path):
     """Sum of p_filesz over the PT_LOAD segments without the write flag."""
+    return elf_load_bytes(path, writable=False)
+
+
+def kernel_load_bytes(image):
+    """(every PT_LOAD's p_filesz summed, None) for the run's kernel, verified as the seed
+    check verifies it; or (None, why not). What QEMU maps and reads out of the file."""
+    try:
+        return elf_load_bytes(verified_kernel_path(image), writable=True), None
+    except CheckError as e:
+        return None, str(e)
+    except OSError as e:
+        return None, f"{e.filename or ''}: {e.strerror}"
+
+
+def elf_load_bytes(path, writable):
+    """Sum of p_filesz over the PT_LOAD segments; writable ones too if writable."""
     with open(path, "rb") as f:
         data = f.read(1 << 16)
         size = os.fstat(f.fileno()).st_size
@@ -169,7 +190,7 @@ def elf_readonly_bytes(path):
             p_type, p_flags, p_offset, _, _, p_filesz, _, _ = fields
         else:
             p_type, p_offset, _, _, p_filesz, _, p_flags, _ = fields
-        if p_type != PT_LOAD or p_flags & PF_W:
+        if p_type != PT_LOAD or (p_flags & PF_W and not writable):
             continue
         if p_offset + p_filesz > size:
             raise CheckError(f"{path}: PT_LOAD {i} runs past the end of the file")
@@ -188,66 +209,77 @@ def fmt_ms(x):
     return f"{x:+.2f}"
 
 
-def largest_compared_n(summary, name):
+def largest_compared_n(summary, name, pair=DEFAULT_PAIR):
     """The largest N at which both loaders measured the memory metric."""
+    base_l, cand_l = pair
     for n in reversed(pd.instance_counts(summary)):
-        if pd.metric(summary, BASE, n, "memory_kb", name) and \
-                pd.metric(summary, CANDIDATE, n, "memory_kb", name):
+        if pd.metric(summary, base_l, n, "memory_kb", name) and \
+                pd.metric(summary, cand_l, n, "memory_kb", name):
             return n
     return None
 
 
-def uss_saving(summary):
+def uss_saving(summary, pair=DEFAULT_PAIR):
     """(N, base USS MB, candidate USS MB) at the largest N both measured, or None."""
-    n = largest_compared_n(summary, "uss")
+    base_l, cand_l = pair
+    n = largest_compared_n(summary, "uss", pair)
     if n is None:
         return None
-    base = pd.metric(summary, BASE, n, "memory_kb", "uss")["median"]
-    cand = pd.metric(summary, CANDIDATE, n, "memory_kb", "uss")["median"]
+    base = pd.metric(summary, base_l, n, "memory_kb", "uss")["median"]
+    cand = pd.metric(summary, cand_l, n, "memory_kb", "uss")["median"]
     return n, mb(base), mb(cand)
 
 
-def memory_lines(summary):
-    saving = uss_saving(summary)
+def memory_lines(summary, pair=DEFAULT_PAIR):
+    base_l, cand_l = pair
+    saving = uss_saving(summary, pair)
     if saving is None:
-        return [f"- Memory: no instance count where both {BASE} and {CANDIDATE} measured USS."]
+        return [f"- Memory: no instance count where both {base_l} and {cand_l} measured USS."]
     n, base, cand = saving
     largest = pd.instance_counts(summary)[-1]
     where = f"N={n}" if n == largest else \
         f"N={n} (largest N with both measured; N={largest} is not)"
     pct = 100.0 * (base - cand) / base if base else float("nan")
     lines = [f"- **Memory saved per instance at {where}:** {base - cand:.2f} MB "
-             f"({pct:.1f}%): {CANDIDATE} USS {cand:.2f} MB vs {BASE} USS {base:.2f} MB "
+             f"({pct:.1f}%): {cand_l} USS {cand:.2f} MB vs {base_l} USS {base:.2f} MB "
              "(medians across rounds, MB = 2^20 bytes)."]
-    pb = pd.metric(summary, BASE, n, "memory_kb", "pss")
-    pc = pd.metric(summary, CANDIDATE, n, "memory_kb", "pss")
+    pb = pd.metric(summary, base_l, n, "memory_kb", "pss")
+    pc = pd.metric(summary, cand_l, n, "memory_kb", "pss")
     if pb and pc and pb["median"]:
         b, c = mb(pb["median"]), mb(pc["median"])
-        lines.append(f"- **PSS at N={n}:** {CANDIDATE} {c:.2f} MB vs {BASE} {b:.2f} MB: "
+        lines.append(f"- **PSS at N={n}:** {cand_l} {c:.2f} MB vs {base_l} {b:.2f} MB: "
                      f"{b - c:.2f} MB ({100.0 * (b - c) / b:.1f}%) less per instance.")
     else:
         lines.append(f"- **PSS at N={n}:** n/a (not measured for both loaders).")
     return lines
 
 
-def boot_row(summary, n, point):
-    base = pd.metric(summary, BASE, n, "trace_ms", point)
-    cand = pd.metric(summary, CANDIDATE, n, "trace_ms", point)
+def point_label(point, pair):
+    """QEMU's end of set-up is tabulated as vmm_init_end; it is called qemu_init_end."""
+    return "qemu_init_end" if point == "vmm_init_end" and pair != DEFAULT_PAIR else point
+
+
+def boot_row(summary, n, point, pair=DEFAULT_PAIR):
+    base_l, cand_l = pair
+    label = point_label(point, pair)
+    base = pd.metric(summary, base_l, n, "trace_ms", point)
+    cand = pd.metric(summary, cand_l, n, "trace_ms", point)
     if base is None or cand is None:
-        missing = " and ".join(l for l, m in ((BASE, base), (CANDIDATE, cand)) if m is None)
-        return f"| `{point}` | {cell(base)} | {cell(cand)} | n/a (not reported by {missing}) | | |"
+        missing = " and ".join(l for l, m in ((base_l, base), (cand_l, cand)) if m is None)
+        return f"| `{label}` | {cell(base)} | {cell(cand)} | n/a (not reported by {missing}) | | |"
     diff, ci = welch(base, cand)
     ci_text = f"{fmt_ms(ci[0])} .. {fmt_ms(ci[1])}" if ci else "n/a (needs 2 rounds)"
     ratio = cand["median"] / base["median"] if base["median"] else float("nan")
-    return f"| `{point}` | {cell(base)} | {cell(cand)} | {fmt_ms(diff)} | {ci_text} | {ratio:.3g} |"
+    return f"| `{label}` | {cell(base)} | {cell(cand)} | {fmt_ms(diff)} | {ci_text} | {ratio:.3g} |"
 
 
-def boot_headline(summary):
+def boot_headline(summary, pair=DEFAULT_PAIR):
     """One sentence for the last trace point both loaders reported."""
+    base_l, cand_l = pair
     n = pd.instance_counts(summary)[0]
     for point in reversed(TRACE_POINTS):
-        base = pd.metric(summary, BASE, n, "trace_ms", point)
-        cand = pd.metric(summary, CANDIDATE, n, "trace_ms", point)
+        base = pd.metric(summary, base_l, n, "trace_ms", point)
+        cand = pd.metric(summary, cand_l, n, "trace_ms", point)
         if base and cand and base["median"]:
             diff, ci = welch(base, cand)
             if ci is None:
@@ -255,25 +287,29 @@ def boot_headline(summary):
             else:
                 ci_text = f"95% CI {fmt_ms(ci[0])} .. {fmt_ms(ci[1])} ms" + (
                     ", which includes 0: no clear difference" if ci[0] <= 0 <= ci[1] else "")
-            return [f"- **Boot, {n} instance{'' if n == 1 else 's'}:** `{point}` {CANDIDATE} − "
-                    f"{BASE} = {fmt_ms(diff)} ms ({ci_text}); {CANDIDATE}/{BASE} = "
+            return [f"- **Boot, {n} instance{'' if n == 1 else 's'}:** "
+                    f"`{point_label(point, pair)}` {cand_l} − "
+                    f"{base_l} = {fmt_ms(diff)} ms ({ci_text}); {cand_l}/{base_l} = "
                     f"{cand['median'] / base['median']:.2f} (medians). Every trace point: below."]
-    return [f"- **Boot:** no trace point was reported by both {BASE} and {CANDIDATE}."]
+    return [f"- **Boot:** no trace point was reported by both {base_l} and {cand_l}."]
 
 
 def cell(m):
     return "n/a" if m is None else f"{m['median']:.2f}"
 
 
-def boot_lines(summary):
+def boot_lines(summary, pair=DEFAULT_PAIR):
+    base_l, cand_l = pair
     n = pd.instance_counts(summary)[0]
-    lines = [f"**Boot time, {n} instance{'' if n == 1 else 's'}** (ms since loadvm started; "
-             f"{CANDIDATE} − {BASE}: difference of the means across rounds, 95% CI by Welch's "
+    lines = [f"**Boot time, {n} instance{'' if n == 1 else 's'}** (ms since the VMM started; "
+             f"{cand_l} − {base_l}: difference of the means across rounds, 95% CI by Welch's "
              "t-interval from each loader's per-round samples; ratio: of the medians)", "",
-             f"| trace point | {BASE} median | {CANDIDATE} median | {CANDIDATE} − {BASE} "
-             f"| 95% CI of the difference | {CANDIDATE}/{BASE} |",
+             f"| trace point | {base_l} median | {cand_l} median | {cand_l} − {base_l} "
+             f"| 95% CI of the difference | {cand_l}/{base_l} |",
              "| --- | ---: | ---: | ---: | ---: | ---: |"]
-    lines += [boot_row(summary, n, p) for p in TRACE_POINTS]
+    # QEMU has no load phase of its own to report.
+    points = TRACE_POINTS if pair == DEFAULT_PAIR else TRACE_POINTS[1:]
+    lines += [boot_row(summary, n, p, pair) for p in points]
     if pd.is_scaled_timing(summary):
         lines += ["", f"KVM mode {summary['context']['kvm_mode']}: these timings are "
                   "emulation-scaled; read the ratios, not the milliseconds."]
@@ -401,6 +437,12 @@ def scaled_note(summary):
             "Memory figures are exact.", ""]
 
 
+def compared_pairs(summary):
+    """The (before, after) pairs the run has both of; loadvm's when it has none."""
+    loaders = set(pd.loaders(summary))
+    return [p for p in PAIRS if set(p) <= loaders] or [DEFAULT_PAIR]
+
+
 def render(results_dir, summary, seed_check):
     ctx = summary["context"]
     seed = seed_check_lines(summary) if seed_check else [
@@ -409,10 +451,17 @@ def render(results_dir, summary, seed_check):
     doc = [f"# kvm-loadbench report: {pd.basename_or_none(ctx.get('kernel'))}, {ctx.get('date')}",
            "", "Run: " + pd.context_line(summary).strip() + f"; host {ctx.get('host')}.", ""]
     doc += scaled_note(summary)
-    doc += ["## Summary", ""] + memory_lines(summary) + boot_headline(summary) + seed
+    pairs = compared_pairs(summary)
+    doc += ["## Summary", ""]
+    for pair in pairs:
+        doc += memory_lines(summary, pair) + boot_headline(summary, pair)
+    doc += seed
     doc += [f"- **Failed instances:** {failed} of {launched}" +
             (" (see Failed instances below)." if failed else "."), ""]
-    doc += boot_lines(summary) + ["", "## Plots", ""] + plot_lines(results_dir)
+    for pair in pairs:
+        doc += boot_lines(summary, pair) + [""]
+    doc += seed_table.section(summary, kernel_load_bytes)
+    doc += ["## Plots", ""] + plot_lines(results_dir)
     doc += ["## Tables (tables.md)", ""] + tables_lines(results_dir) + [""]
     doc += ["## Failed instances", ""] + failure_lines(summary) + [""]
     doc += ["## Run context", ""] + context_lines(summary) + [""]

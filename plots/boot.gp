@@ -20,7 +20,7 @@ array point_name[3] = ["vmm_init_end", "linux_start_kernel", "linux_start_user"]
 array point_col[3] = [4, 6, 8]
 array point_ci[3] = [5, 7, 9]
 array seg_lo[3] = [14, 15, 16]
-array point_key[3] = ["start -> vmm_init_end (first KVM_RUN)", \
+array point_key[3] = ["start -> vmm/qemu_init_end (first KVM_RUN)", \
 	"-> linux_start_kernel", "-> linux_start_user (init exec'd)"]
 point_color(p) = word("#8fb3d9 #f0b55a #6bb38a", p)
 
@@ -46,7 +46,7 @@ do for [i = 1:nr_loaders] {
 	set xtics add (loader_name[i] i - 1)
 }
 set xtics scale 0 font ",12"
-set ylabel "time since loadvm started [ms]"
+set ylabel "time since the VMM started [ms] (loadvm: main; QEMU: exec)"
 set yrange [0:*]
 set offsets 0, 0, graph 0.2, 0
 set bmargin 5

@@ -4,9 +4,10 @@
 
     tests/python/test_report.py [-v]
 
-Fixtures: tests/fixtures/summary/probe-1-2-4.json (a real run of the probe guest) and
+Fixtures: tests/fixtures/summary/probe-1-2-4.json (a real run of the probe guest),
 tests/fixtures/report/lsk-na-failures.json (crafted: linux_start_kernel never reported,
-two failed instances in mmap N=4, KVM mode rig). Each test class works on a copy in a
+two failed instances in mmap N=4, KVM mode rig) and tests/fixtures/report/qemu-peer-rig.json
+(a real rig run of loadvm and QEMU side by side, trimmed). Each test class works on a copy in a
 temporary results directory. The gnuplot tests are skipped when gnuplot is not installed.
 """
 
@@ -26,6 +27,7 @@ PLOTDATA = os.path.join(REPO, "bench", "plotdata.py")
 REPORT = os.path.join(REPO, "bench", "report.py")
 PROBE_FIXTURE = os.path.join(REPO, "tests", "fixtures", "summary", "probe-1-2-4.json")
 CRAFTED_FIXTURE = os.path.join(REPO, "tests", "fixtures", "report", "lsk-na-failures.json")
+QEMU_FIXTURE = os.path.join(REPO, "tests", "fixtures", "report", "qemu-peer-rig.json")
 PLOTS = ("memory", "boot", "loadphase")
 GNUPLOT = shutil.which("gnuplot")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -406,6 +408,88 @@ class SeedCheck(unittest.TestCase):
         results = ResultsDir(CRAFTED_FIXTURE, with_kernel(3 * MIB, 1 * MIB))
         self.addCleanup(results.tmp.cleanup)
         self.assertIn("**Seed check:** not run", results.report())
+
+
+def kernel_at(path):
+    """An edit that points the fixture's kernel at a file that is not there."""
+    def edit(summary, results_dir):
+        summary["context"]["kernel"]["path"] = os.path.join(results_dir, path)
+    return edit
+
+
+class QemuPeerFixture(PlotsMixin, unittest.TestCase):
+    """loadvm's and QEMU's loaders side by side: the seed's tables next to ours."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.results = ResultsDir(QEMU_FIXTURE, kernel_at("vmlinux-not-here"))
+        cls.summary = cls.results.summary
+        run(sys.executable, PLOTDATA, cls.results.path)
+        cls.report_md = cls.results.report("--seed-check")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.results.tmp.cleanup()
+
+    def mb(self, loader, n, name):
+        return group(self.summary, loader, n)["memory_kb"][name]["median"] / 1024
+
+    def test_memory_table_puts_the_seed_next_to_ours(self):
+        seed = {1: "102.0 | 105.8 | 102.3 | 106.2", 2: "94.6 | 101.2 | 72.3 | 90.1",
+                4: "94.1 | 98.0 | 72.0 | 81.5", 8: "94.0 | 96.2 | 71.8 | 76.9",
+                16: "93.9 | 95.1 | 71.6 | 74.3"}
+        self.assertIn("## QEMU as the peer, next to the seed", self.report_md)
+        for n in (1, 2, 4):
+            ours = " | ".join(f"{self.mb(l, n, m):.1f}" for l in ("qemu-private", "qemu-shared")
+                              for m in ("uss", "pss"))
+            self.assertIn(f"| {n} | {seed[n]} | {ours} |", self.report_md)
+        for n in (8, 16):
+            self.assertIn(f"| {n} | {seed[n]} | n/a | n/a | n/a | n/a |", self.report_md)
+
+    def test_boot_table_maps_qemu_init_end_to_vmm_init_end(self):
+        ours = [group(self.summary, l, 1)["trace_ms"]["vmm_init_end"]["median"]
+                for l in ("qemu-private", "qemu-shared")]
+        self.assertIn(f"| `qemu_init_end` | 63.85 | 55.91 | {ours[0]:.2f} | {ours[1]:.2f} |",
+                      self.report_md)
+
+    def test_both_pairs_are_summarised(self):
+        drop = self.mb("qemu-private", 4, "uss") - self.mb("qemu-shared", 4, "uss")
+        self.assertIn(f"**Memory saved per instance at N=4:** {drop:.2f} MB", self.report_md)
+        self.assertIn("qemu-shared USS", self.report_md)
+        self.assertIn("mmap USS", self.report_md)
+        self.assertIn("| `qemu_init_end` | ", self.report_md)
+
+    def test_drop_is_stated_even_without_the_kernel(self):
+        drop = self.mb("qemu-private", 4, "uss") - self.mb("qemu-shared", 4, "uss")
+        self.assertIn(f"**USS drop at the largest N (4):** qemu-private − qemu-shared = "
+                      f"{drop:.1f} MB per instance; the expected size could not be computed",
+                      self.report_md)
+
+    def test_drop_against_the_image(self):
+        drop_kb = (group(self.summary, "qemu-private", 4)["memory_kb"]["uss"]["median"] -
+                   group(self.summary, "qemu-shared", 4)["memory_kb"]["uss"]["median"])
+        kernel = 8 * MIB  # PT_LOAD 8 MiB + 4 KiB; the initrd makes up the rest of the drop
+        initrd = int(drop_kb * 1024) - kernel - 4096
+        results = ResultsDir(QEMU_FIXTURE, with_kernel(kernel, initrd))
+        self.addCleanup(results.tmp.cleanup)
+        self.assertIn("100% of the kernel's PT_LOAD bytes + the initrd", results.report())
+        results = ResultsDir(QEMU_FIXTURE, with_kernel(kernel, initrd // 2))
+        self.addCleanup(results.tmp.cleanup)
+        self.assertIn("does not match", results.report())
+
+    def test_plot_data_keeps_every_loader_but_the_load_phase_is_loadvm_s(self):
+        blocks = read_blocks(self.results.data("memory.dat"))
+        self.assertEqual([b[0][0] for b in blocks],
+                         ["copy", "mmap", "qemu-private", "qemu-shared"])
+        blocks = read_blocks(self.results.data("loadphase.dat"))
+        self.assertEqual([b[0][0] for b in blocks], ["copy", "mmap"])
+        with open(self.results.data("context.txt"), encoding="utf-8") as f:
+            self.assertIn("QEMU pc/kvm", f.read())
+
+    def test_a_loadvm_run_has_no_qemu_section(self):
+        results = ResultsDir(PROBE_FIXTURE)
+        self.addCleanup(results.tmp.cleanup)
+        self.assertNotIn("QEMU as the peer", results.report())
 
 
 class Helpers(unittest.TestCase):
