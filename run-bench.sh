@@ -233,12 +233,41 @@ run_loadbench() {
 		[ "$(id -u)" -eq 0 ] || die "the nested rig needs root (virtiofsd): run as root, or on a host with native KVM"
 		make -s rig
 		step "running loadbench inside the nested rig (timings are TCG-scaled; compare loaders as ratios)"
-		bench/rig/run.sh --mem "$(rig_mem)" -- "${args[@]}" --kvm-mode rig >/dev/null ||
-			status=$?
+		bench/rig/run.sh --mem "$(rig_mem)" -- "${args[@]}" --kvm-mode rig >/dev/null &
+		watch_progress $! "$out/raw.csv.partial" || status=$?
 	else
 		step "running loadbench on this host's KVM"
 		"${args[@]}" >/dev/null || status=$?
 	fi
+	return "$status"
+}
+
+# Waits for the rig; kills it when no round has finished for STALL_MINUTES.
+# The rig's TCG-emulated kernel has hung under nested KVM now and then (its
+# QEMU spinning, no guest progressing): without this a run would wait
+# forever. The rows of finished rounds stay in raw.csv.partial.
+STALL_MINUTES=${STALL_MINUTES:-20}
+watch_progress() {
+	local pid=$1 rows=$2 last_size=-1 size idle=0 status=0
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 10
+		size=$(stat -c %s "$rows" 2>/dev/null || echo 0)
+		if [ "$size" -ne "$last_size" ]; then
+			last_size=$size
+			idle=0
+		else
+			idle=$((idle + 10))
+		fi
+		if [ "$idle" -ge $((STALL_MINUTES * 60)) ]; then
+			echo "run-bench: no round finished in $STALL_MINUTES minutes: the nested rig has" \
+				"stopped making progress; stopping it" >&2
+			# The rig's QEMU is run.sh's child: end it, and run.sh cleans up.
+			pkill -TERM -P "$pid" 2>/dev/null || true
+			wait "$pid" 2>/dev/null || true
+			return 124
+		fi
+	done
+	wait "$pid" || status=$?
 	return "$status"
 }
 
