@@ -22,6 +22,8 @@
 #include "../support/raw_rows.h"
 #include "../support/spawn.h"
 
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,33 @@ static int setup(void **state)
 	sync_file(INITRD);
 	image_kb = (double)(kernel_load_bytes(KERNEL) + file_bytes(INITRD)) / 1024.0;
 	return image_kb > 0 ? 0 : -1;
+}
+
+/* A fresh directory on /dev/shm for qemu-private's copies, or skip. */
+static const char *make_private_dir(const char *name)
+{
+	static char path[2][256];
+	static int next;
+	char *p = path[next++ % 2];
+
+	snprintf(p, sizeof(path[0]), "/dev/shm/loadbench-test-%d-%s", (int)getpid(), name);
+	if (mkdir(p, 0700) != 0)
+		skip();
+	return p;
+}
+
+static int dir_is_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int empty = 1;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	return empty;
 }
 
 static int64_t shared_kb(const struct raw_rows *raw, unsigned row)
@@ -141,6 +170,7 @@ static void private_copies_are_private_and_shared_files_are_shared(const struct 
 
 static void tcg_run_of_both_qemu_loaders(void **state)
 {
+	const char *private_dir = make_private_dir("copies");
 	const char *dir = test_path("qemu-tcg");
 	const char *argv[] = { loadbench_path(),
 			       "--vmm",
@@ -161,6 +191,8 @@ static void tcg_run_of_both_qemu_loaders(void **state)
 			       "120",
 			       "--out",
 			       dir,
+			       "--private-dir",
+			       private_dir,
 			       "--quiet",
 			       NULL };
 	struct raw_rows raw;
@@ -168,6 +200,9 @@ static void tcg_run_of_both_qemu_loaders(void **state)
 
 	(void)state;
 	assert_int_equal(run_cmd(argv, test_path("lb.out"), test_path("lb.err"), RUN_TIMEOUT_S), 0);
+	/* The copies went after their round. */
+	assert_true(dir_is_empty(private_dir));
+	rmdir(private_dir);
 	snprintf(path, sizeof(path), "%s/raw.csv", dir);
 	assert_int_equal(raw_rows_read(&raw, path), 0);
 	every_instance_boots_and_is_sampled(&raw);
@@ -183,6 +218,48 @@ static void tcg_run_of_both_qemu_loaders(void **state)
 	assert_non_null(strstr(json, "\"arrival_ms\""));
 	free(tables);
 	free(json);
+}
+
+/* Interrupted mid-round, loadbench takes qemu-private's copies with it. */
+static void interrupted_run_leaves_no_copies(void **state)
+{
+	const char *private_dir = make_private_dir("interrupted");
+	const char *argv[] = { loadbench_path(),
+			       "--vmm",
+			       "qemu",
+			       "--loaders",
+			       "qemu-private",
+			       "--qemu-accel",
+			       "tcg",
+			       "--kernel",
+			       KERNEL,
+			       "--initrd",
+			       INITRD,
+			       "--instances",
+			       "1",
+			       "--rounds",
+			       "1",
+			       "--timeout",
+			       "60",
+			       "--private-dir",
+			       private_dir,
+			       "--out",
+			       test_path("qemu-int"),
+			       "--quiet",
+			       NULL };
+	pid_t pid;
+
+	(void)state;
+	pid = spawn_cmd(argv, test_path("int.out"), test_path("int.err"));
+	/* Until the copies are there, then a little into the boot. */
+	for (int i = 0; i < 200 && dir_is_empty(private_dir); i++)
+		usleep(20000);
+	assert_false(dir_is_empty(private_dir));
+	usleep(300000);
+	kill(pid, SIGINT);
+	assert_int_equal(wait_cmd(pid, 20), 128 + SIGINT);
+	assert_true(dir_is_empty(private_dir));
+	rmdir(private_dir);
 }
 
 /* Exit 2, one line on stderr holding `expect`, and nothing started or written. */
@@ -246,6 +323,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bad_input_is_refused_before_anything_runs),
 		cmocka_unit_test(tcg_run_of_both_qemu_loaders),
+		cmocka_unit_test(interrupted_run_leaves_no_copies),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
