@@ -90,6 +90,11 @@ CONTEXT_CHECKS = (
     ("THP", ("context", "thp")),
     ("KSM", ("context", "ksm_run")),
     ("start_kernel breakpoint", ("config", "breakpoint")),
+    # QEMU as the peer (absent from loadvm-only runs on both sides):
+    ("QEMU version", ("context", "qemu", "version")),
+    ("QEMU machine", ("context", "qemu", "machine")),
+    ("QEMU accel", ("context", "qemu", "accel")),
+    ("qemu_init_end method", ("context", "qemu", "qemu_init_end")),
 )
 
 

@@ -292,9 +292,10 @@ class CompareTest(unittest.TestCase):
         current["config"]["mem_mib"] = 256
         current["config"]["instances"] = [1, 2]
         current["results"] = [g for g in current["results"] if g["instances"] != 4]
+        current["context"]["qemu"] = {"machine": "pc", "accel": "kvm"}
         r = self.compare_to_probe(current)
         self.assertExit(r, EXIT_OK)
-        for text in ("KVM mode: emulated -> native",
+        for text in ("KVM mode: emulated -> native", "QEMU accel: None -> kvm",
                      "kernel fnv1a64: ebb1dcfeb6b9c806 -> 0123456789abcdef",
                      "guest memory MiB: 128 -> 256", "instance counts: [1, 2, 4] -> [1, 2]",
                      "groups in the baseline only: copy N=4, mmap N=4"):
