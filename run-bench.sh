@@ -306,6 +306,14 @@ render() {
 		gnuplot -c "plots/$plot.gp" "$out/plots/data/$plot.dat" "$out/plots/$plot.svg" \
 			"$out/plots/data/context.txt"
 	done
+	# Where the saving comes from: sharing.csv -> sharing.md and its plot.
+	python3 bench/sharing.py "$out" >/dev/null
+	if [ -s "$out/plots/data/sharing.dat" ]; then
+		for ext in png svg; do
+			gnuplot -c plots/sharing.gp "$out/plots/data/sharing.dat" "$out/plots/sharing.$ext" \
+				"$(cat "$out/plots/data/context.txt")"
+		done
+	fi
 	python3 bench/report.py "$out" --seed-check >/dev/null
 }
 

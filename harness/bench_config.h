@@ -3,6 +3,8 @@
 #ifndef LOADBENCH_CONFIG_H
 #define LOADBENCH_CONFIG_H
 
+struct sharing_log;
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -40,9 +42,10 @@ struct bench_config {
 	const char *out_dir;
 	unsigned int formats;
 	bool quiet;
-	const char *loadvm;   /* path of the VMM binary */
-	const char *kvm_mode; /* "native" or "rig", as the caller knows it */
-	const char *cache;    /* "warm" (cold is a later option) */
+	struct sharing_log *sharing; /* sharing.csv, filled while sampling */
+	const char *loadvm;	     /* path of the VMM binary */
+	const char *kvm_mode;	     /* "native" or "rig", as the caller knows it */
+	const char *cache;	     /* "warm" (cold is a later option) */
 	/* linux_start_kernel by breakpoint: armed only when the symbol exists. */
 	const char *break_symbol;
 	const char *system_map;

@@ -15,6 +15,7 @@
 #include "mkdirs.h"
 #include "raw_csv.h"
 #include "round.h"
+#include "sharing_log.h"
 #include "summary.h"
 #include "summary_json.h"
 #include "tables.h"
@@ -38,6 +39,7 @@ struct run {
 	size_t nr_results;
 	struct round_timing *timings;
 	struct raw_csv csv;
+	struct sharing_log sharing;
 	char out_dir[4096];
 };
 
@@ -216,7 +218,8 @@ static int run_all(struct run *run)
 					  &run->timings[(size_t)g * config->rounds + r]);
 				run->nr_results += n;
 				progress(run, l, n, r, rows);
-				if (raw_csv_append(&run->csv, config, rows, n))
+				if (raw_csv_append(&run->csv, config, rows, n) ||
+				    sharing_log_flush(&run->sharing))
 					return -1;
 			}
 		}
@@ -264,10 +267,13 @@ static int finish(struct run *run)
 	if (summary_compute(&summary, &run->config, run->results, run->nr_results, run->timings))
 		return EXIT_WRITE;
 	err = write_outputs(run, &summary);
-	if (run->config.formats & FORMAT_CSV)
+	if (run->config.formats & FORMAT_CSV) {
 		err |= raw_csv_finish(&run->csv);
-	else
+		err |= sharing_log_finish(&run->sharing);
+	} else {
 		unlink(run->csv.partial);
+		unlink(run->sharing.partial);
+	}
 	if (!err && !run->config.quiet && (run->config.formats & FORMAT_TEXT))
 		tables_write(stdout, &summary, &run->ctx, TABLES_TEXT);
 	for (unsigned i = 0; i < summary.nr_groups; i++)
@@ -303,7 +309,10 @@ int main(int argc, char **argv)
 	stop_on_interrupt(&run.config, run.out_dir);
 	context_collect(&run.ctx, &run.config);
 	warn_qemu_kvm(&run.config, &run.ctx);
-	if (raw_csv_open(&run.csv, run.out_dir) || run_all(&run))
+	run.config.sharing = &run.sharing;
+	if (raw_csv_open(&run.csv, run.out_dir) ||
+	    sharing_log_open(&run.sharing, run.out_dir, run.config.kernel, run.config.initrd) ||
+	    run_all(&run))
 		return EXIT_WRITE;
 	return finish(&run);
 }

@@ -4,6 +4,7 @@
 #include "backend.h"
 #include "kvm_tracefs.h"
 #include "log.h"
+#include "sharing_log.h"
 #include "monotonic.h"
 #include "trace_input.h"
 
@@ -390,6 +391,15 @@ static void sample(struct running *runs, unsigned n)
 	}
 }
 
+/* Page-level attribution, after the timed sampling so it does not count. */
+static void attribute_pages(const struct bench_config *config, struct running *runs, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (runs[i].res->status == INSTANCE_OK)
+			sharing_log_instance(config->sharing, config->loaders[runs[i].res->loader],
+					     runs[i].res);
+}
+
 static void init_instance(const struct bench_config *config, struct running *r,
 			  struct instance_result *res, unsigned loader, unsigned n, unsigned round,
 			  unsigned index)
@@ -442,13 +452,14 @@ static void finish_instances(struct running *runs, unsigned n)
 	}
 }
 
-/* The first-KVM_RUN method, for QEMU under KVM where tracefs allows it. */
+/* The first-KVM_RUN method, for a VMM whose points we stamp on arrival
+ * (QEMU) under KVM, where tracefs allows it. */
 static void open_tracefs(const struct bench_config *config, struct round_state *s)
 {
 	static int warned;
 
 	s->tracefs.pipe_fd = -1;
-	if (!s->n || !s->runs[0].backend->log_channel || !config->qemu_init_end ||
+	if (!s->n || s->runs[0].backend->trace != TRACE_PORT_BYTES || !config->qemu_init_end ||
 	    strcmp(config->qemu_init_end, "kvm_entry") != 0)
 		return;
 	if (kvm_tracefs_open(&s->tracefs) != 0 && !warned++)
@@ -492,6 +503,7 @@ int round_run(const struct bench_config *config, unsigned int loader, unsigned i
 	sample_start = monotonic_s();
 	sample(s.runs, n);
 	timing->sample_ms = (monotonic_s() - sample_start) * 1e3;
+	attribute_pages(config, s.runs, n);
 	stop_all(s.runs, n);
 	finish_instances(s.runs, n);
 	munmap(zeros, (n + 1) * sizeof(int64_t));

@@ -114,6 +114,14 @@ static void probe_run_measures_sharing(void **state)
 	assert_int_equal(stat(test_path("bench-probe/raw.csv.partial"), &st), -1);
 	assert_int_equal(stat(test_path("bench-probe/tables.txt"), &st), 0);
 	assert_int_equal(stat(test_path("bench-probe/tables.md"), &st), 0);
+	/* Page-level attribution: the read-only blob (24 MiB) of every mmap guest
+	 * stays shared, the 4 MiB data part is copied on write. */
+	char *sharing = slurp(test_path("bench-probe/sharing.csv"));
+	assert_non_null(sharing);
+	assert_non_null(strstr(sharing, "mmap,2,0,0,kernel,.rodata.blob,25165824,6144,6144,0,0"));
+	assert_non_null(strstr(sharing, "mmap,2,0,0,kernel,.data,4194304,1024,0,1024,0"));
+	assert_null(strstr(sharing, "\ncopy,"));
+	free(sharing);
 	/* The probe has no start_kernel symbol: the point comes from the port. */
 	char *csv = slurp(test_path("bench-probe/raw.csv"));
 	assert_non_null(strstr(csv, ",port,"));

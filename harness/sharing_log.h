@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sharing.csv: for every guest whose VMM mapped the images (the mmap
+ * loader, QEMU's shared files), page by page after boot: which pages of
+ * each kernel ELF section and of the initrd are still the shared
+ * page-cache page, which the guest wrote (copied on write), which it never
+ * touched (common/sharemap.h). Rows are appended per round to
+ * sharing.csv.partial and renamed with the rest of the run.
+ */
+#ifndef LOADBENCH_SHARING_LOG_H
+#define LOADBENCH_SHARING_LOG_H
+
+#include "results.h"
+#include "sharemap.h"
+
+#include <stdio.h>
+
+struct sharing_log {
+	FILE *f;
+	char partial[4200];
+	char final[4200];
+	const char *kernel;
+	const char *initrd;
+	struct share_region *regions; /* the kernel's sections */
+	size_t nr_regions;
+	struct share_region initrd_region;
+	struct share_counts *counts; /* scratch, nr_regions long */
+};
+
+/* Opens DIR/sharing.csv.partial. A kernel that is not an ELF (a bzImage,
+ * whose mapped file is the unpacked copy) gets no section rows. Returns 0,
+ * or -1 after a message. */
+int sharing_log_open(struct sharing_log *log, const char *dir, const char *kernel,
+		     const char *initrd);
+
+/* Appends the rows of one sampled instance; a VMM that mapped nothing (the
+ * copy loader) adds none. */
+void sharing_log_instance(struct sharing_log *log, const char *loader,
+			  const struct instance_result *res);
+
+/* Syncs what was appended (after each round). */
+int sharing_log_flush(struct sharing_log *log);
+/* Renames sharing.csv.partial to sharing.csv. */
+int sharing_log_finish(struct sharing_log *log);
+
+#endif
