@@ -27,7 +27,8 @@
 static int find(const struct trace_file *t, const char *name, const char *source)
 {
 	for (unsigned i = 0; i < t->count; i++)
-		if (strcmp(t->points[i].name, name) == 0 && strcmp(t->points[i].source, source) == 0)
+		if (strcmp(t->points[i].name, name) == 0 &&
+		    strcmp(t->points[i].source, source) == 0)
 			return (int)i;
 	return -1;
 }
@@ -35,8 +36,17 @@ static int find(const struct trace_file *t, const char *name, const char *source
 static void breakpoint_and_port_agree(void **state)
 {
 	const char *trace = test_path("crosscheck.jsonl");
-	const char *argv[] = { loadvm_path(), "--kernel", BENCH_KERNEL, "--initrd", "build/initrd.cpio",
-			       "--break-symbol", "start_kernel", "--trace", trace, "--timeout", "30",
+	const char *argv[] = { loadvm_path(),
+			       "--kernel",
+			       BENCH_KERNEL,
+			       "--initrd",
+			       "build/initrd.cpio",
+			       "--break-symbol",
+			       "start_kernel",
+			       "--trace",
+			       trace,
+			       "--timeout",
+			       "30",
 			       NULL };
 	struct trace_file t;
 	int status, bp, port, kernel_user;

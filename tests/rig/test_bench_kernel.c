@@ -18,10 +18,22 @@
 
 static void boots_with_trace_points_in_order(const char *loader)
 {
-	const char *argv[] = { loadvm_path(), "--kernel", BENCH_KERNEL, "--initrd",
-			       "build/initrd.cpio", "--cmdline", "init.exit=1", "--loader", loader,
-			       "--serial", test_path("serial.txt"), "--trace",
-			       test_path("trace.jsonl"), "--timeout", "170", NULL };
+	const char *argv[] = { loadvm_path(),
+			       "--kernel",
+			       BENCH_KERNEL,
+			       "--initrd",
+			       "build/initrd.cpio",
+			       "--cmdline",
+			       "init.exit=1",
+			       "--loader",
+			       loader,
+			       "--serial",
+			       test_path("serial.txt"),
+			       "--trace",
+			       test_path("trace.jsonl"),
+			       "--timeout",
+			       "170",
+			       NULL };
 	struct trace_file t;
 	int kernel = -1, user = -1;
 	char *serial;
