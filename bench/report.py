@@ -7,7 +7,8 @@
 The report holds the run's context, a summary in numbers (memory saved per
 instance at the largest N, PSS, boot-time differences with 95% CIs, failed
 instances), links to plots/{memory,boot,loadphase}.png (made by
-bench/plotdata.py and plots/*.gp), and tables.md.
+bench/plotdata.py and plots/*.gp), tables.md, and sharing.md with its plot
+when bench/sharing.py made them (where the saving comes from).
 
 --seed-check also compares the USS saving at the largest N with what the
 seed's methodology predicts: the kernel ELF's read-only PT_LOAD bytes plus
@@ -429,6 +430,20 @@ def tables_lines(results_dir):
         return [f"tables.md could not be read: {e.strerror}."]
 
 
+def sharing_lines(results_dir):
+    """bench/sharing.py's section (where the saving comes from) and its plot."""
+    try:
+        with open(os.path.join(results_dir, "sharing.md"), encoding="utf-8") as f:
+            text = f.read().rstrip("\n")
+    except OSError:
+        return []
+    lines = [text, ""]
+    if os.path.isfile(os.path.join(results_dir, "plots", "sharing.png")):
+        lines += ["![Pages of the mapped images after boot, per kernel section]"
+                  "(plots/sharing.png)", ""]
+    return lines
+
+
 def scaled_note(summary):
     if not pd.is_scaled_timing(summary):
         return []
@@ -461,6 +476,7 @@ def render(results_dir, summary, seed_check):
     for pair in pairs:
         doc += boot_lines(summary, pair) + [""]
     doc += seed_table.section(summary, kernel_load_bytes)
+    doc += sharing_lines(results_dir)
     doc += ["## Plots", ""] + plot_lines(results_dir)
     doc += ["## Tables (tables.md)", ""] + tables_lines(results_dir) + [""]
     doc += ["## Failed instances", ""] + failure_lines(summary) + [""]

@@ -51,6 +51,17 @@ class SharingTest(unittest.TestCase):
         dat = open(os.path.join(self.dir, "plots", "data", "sharing.dat")).read()
         self.assertIn(".text 4.000 0.000 0.000", dat)
 
+    def test_report_includes_the_section(self):
+        rows = [f"mmap,2,0,{i},kernel,.text,4194304,1024,1024,0,0\n" for i in range(2)]
+        self.write_csv(rows)
+        self.assertEqual(self.run_script().returncode, 0)
+        r = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "report.py"), self.dir],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        report = open(os.path.join(self.dir, "report.md")).read()
+        self.assertIn("## Where the saving comes from", report)
+        self.assertIn("| .text | 4.00 | 4.00 | 0.00 | 0.00 | 100 |", report)
+
     def test_copy_only_run_says_nothing_was_mapped(self):
         self.write_csv([])
         r = self.run_script()
