@@ -15,7 +15,8 @@ FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined
 fuzz_elf_SRCS := loader/kernel_image.c common/log.c
 fuzz_bzimage_SRCS := loader/bzimage.c loader/decompress.c common/log.c
 fuzz_smaps_SRCS := common/smaps.c
-fuzz_options_SRCS := harness/bench_config.c common/parse.c common/log.c common/symbols.c
+fuzz_options_SRCS := harness/bench_config.c harness/backend.c harness/backend_loadvm.c \
+	harness/backend_qemu.c harness/kvm_tracefs.c common/parse.c common/log.c common/symbols.c
 fuzz_elf_LIBS := -lelf
 fuzz_bzimage_LIBS := -lz -llzma -llz4 -lzstd
 fuzz_options_LIBS := -lelf
