@@ -298,10 +298,10 @@ static void last_log_line(const char *path, char *out, size_t size)
 	if (!f)
 		return;
 	while (fgets(buf, sizeof(buf), f))
-		if (buf[0] != '\n')
+		if (buf[strspn(buf, "\r\n")] != '\0') /* a serial console ends lines with \r\n */
 			snprintf(out, size, "%.*s", (int)size - 1, buf);
 	fclose(f);
-	out[strcspn(out, "\n")] = '\0';
+	out[strcspn(out, "\r\n")] = '\0';
 }
 
 static void record_exit(struct running *r, int status, const struct rusage *ru)
@@ -315,6 +315,10 @@ static void record_exit(struct running *r, int status, const struct rusage *ru)
 	if (booted(r))
 		return;
 	last_log_line(r->log_path, line, sizeof(line));
+	/* A VMM that exits quietly when its guest resets (QEMU with -no-reboot
+	 * after a panic): the guest's console says why. */
+	if (!line[0])
+		last_log_line(r->launch.serial, line, sizeof(line));
 	if (WIFSIGNALED(status))
 		snprintf(why, sizeof(why), "killed by signal %d", WTERMSIG(status));
 	else
