@@ -288,7 +288,7 @@ static int choose_breakpoint(struct bench_config *config)
 
 	if (strcmp(config->break_symbol, "none") == 0) {
 		config->break_symbol = NULL;
-		config->break_status = "disabled (--break-symbol none)";
+		config->break_status = "disabled by --break-symbol none";
 		return 0;
 	}
 	found = symbol_address(config->kernel, config->system_map, config->break_symbol, &address);
@@ -297,7 +297,7 @@ static int choose_breakpoint(struct bench_config *config)
 		return -1;
 	}
 	if (found != 0) {
-		config->break_status = "no symbols";
+		config->break_status = "not armed: the kernel has no such symbol";
 		config->break_symbol = NULL;
 		return 0;
 	}
