@@ -39,6 +39,9 @@ static const char usage_text[] =
 	"  --qemu PATH        QEMU (default: qemu-system-x86_64 from PATH)\n"
 	"  --qemu-machine M   pc, q35 or microvm (default pc, as the seed)\n"
 	"  --qemu-accel A     kvm or tcg (default kvm; tcg where KVM cannot run QEMU)\n"
+	"  --qemu-init-end M  how qemu_init_end is taken: auto (the first KVM_RUN from\n"
+	"                     tracefs where it can be had, else vm_state_notify) or\n"
+	"                     vm_state_notify (QEMU's trace line; no tracing) (default auto)\n"
 	"  --private-dir DIR  tmpfs for qemu-private's per-instance copies\n"
 	"                     (default: the first tmpfs of /dev/shm, $TMPDIR, /tmp)\n"
 	"  --break-symbol SYM record linux_start_kernel with a breakpoint on SYM\n"
@@ -68,6 +71,7 @@ enum {
 	OPT_QEMU_MACHINE,
 	OPT_QEMU_ACCEL,
 	OPT_PRIVATE_DIR,
+	OPT_QEMU_INIT_END,
 	OPT_BREAK_SYMBOL,
 	OPT_SYSTEM_MAP,
 	OPT_QUIET,
@@ -94,6 +98,7 @@ static const struct option long_options[] = {
 	{ "qemu-machine", required_argument, NULL, OPT_QEMU_MACHINE },
 	{ "qemu-accel", required_argument, NULL, OPT_QEMU_ACCEL },
 	{ "private-dir", required_argument, NULL, OPT_PRIVATE_DIR },
+	{ "qemu-init-end", required_argument, NULL, OPT_QEMU_INIT_END },
 	{ "break-symbol", required_argument, NULL, OPT_BREAK_SYMBOL },
 	{ "system-map", required_argument, NULL, OPT_SYSTEM_MAP },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
@@ -103,6 +108,7 @@ static const struct option long_options[] = {
 
 static const char *const qemu_machines[] = { "pc", "q35", "microvm", NULL };
 static const char *const qemu_accels[] = { "kvm", "tcg", NULL };
+static const char *const qemu_init_ends[] = { "auto", "vm_state_notify", NULL };
 
 #define DEFAULT_BREAK_SYMBOL "start_kernel"
 
@@ -357,6 +363,10 @@ static void choose_qemu_init_end(struct bench_config *config)
 		config->qemu_init_end_why = "no KVM_RUN under TCG";
 		return;
 	}
+	if (config->qemu_init_end) { /* --qemu-init-end vm_state_notify */
+		config->qemu_init_end_why = "--qemu-init-end vm_state_notify";
+		return;
+	}
 	why = kvm_tracefs_unavailable();
 	config->qemu_init_end = why ? "vm_state_notify" : "kvm_entry";
 	config->qemu_init_end_why = why ? why : "first KVM_RUN, kvm:kvm_entry via tracefs";
@@ -433,6 +443,12 @@ static int apply_option(int opt, const char *arg, struct bench_config *config)
 		return one_of("qemu-machine", arg, qemu_machines, &config->qemu_machine);
 	case OPT_QEMU_ACCEL: return one_of("qemu-accel", arg, qemu_accels, &config->qemu_accel);
 	case OPT_PRIVATE_DIR: config->private_dir = arg; return 0;
+	case OPT_QEMU_INIT_END:
+		if (one_of("qemu-init-end", arg, qemu_init_ends, &config->qemu_init_end))
+			return -1;
+		if (config->qemu_init_end == qemu_init_ends[0])
+			config->qemu_init_end = NULL; /* auto: decided once the accel is known */
+		return 0;
 	case OPT_BREAK_SYMBOL: config->break_symbol = arg; return 0;
 	case OPT_SYSTEM_MAP: config->system_map = arg; return 0;
 	case OPT_QUIET: config->quiet = true; return 0;

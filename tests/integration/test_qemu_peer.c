@@ -298,6 +298,9 @@ static void bad_input_is_refused_before_anything_runs(void **state)
 	const char *accel[] = { lb,	 "--vmm", "qemu", "--qemu-accel", "hvf", "--kernel", KERNEL,
 				"--out", out,	  NULL };
 	const char *vmm[] = { lb, "--vmm", "xen", "--kernel", KERNEL, "--out", out, NULL };
+	const char *init_end[] = { lb,	   "--vmm",    "qemu", "--qemu-init-end",
+				   "perf", "--kernel", KERNEL, "--out",
+				   out,	   NULL };
 	const char *twice[] = { lb, "--vmm", "qemu,qemu", "--kernel", KERNEL, "--out", out, NULL };
 	const char *mismatch[] = { lb,	       "--vmm", "loadvm", "--loaders", "qemu-shared",
 				   "--kernel", KERNEL,	"--out",  out,	       NULL };
@@ -312,6 +315,7 @@ static void bad_input_is_refused_before_anything_runs(void **state)
 	refused(machine, "expected pc, q35 or microvm");
 	refused(accel, "expected kvm or tcg");
 	refused(vmm, "expected loadvm and/or qemu");
+	refused(init_end, "expected auto or vm_state_notify");
 	refused(twice, "expected loadvm and/or qemu");
 	refused(mismatch, "qemu-shared is a qemu loader");
 	refused(not_elf, "not an ELF");
