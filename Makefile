@@ -64,7 +64,8 @@ clean:
 
 # Static analysis: cppcheck and clang-tidy on the host C code, shellcheck on
 # every script. Guest code (bench/probe) is checked by its -Werror build.
-LINT_C_SRCS := $(wildcard loader/*.c common/*.c harness/*.c tests/*/*.c bench/*.c bench/guest/*.c fuzz/*.c) \
+LINT_C_SRCS := $(wildcard loader/*.c common/*.c harness/*.c tests/*/*.c bench/*.c bench/guest/*.c \
+	bench/rig/*.c fuzz/*.c) \
 	bench/probe/probe-gen.c bench/probe/probe-sum.c
 LINT_SH := $(shell git ls-files '*.sh' .ci/run 2>/dev/null)
 

@@ -25,12 +25,18 @@ $(BUILD)/initrd.cpio: $(BUILD)/init bench/guest/mkinitrd.sh $(BUILD)/.initrd-siz
 $(BUILD)/.initrd-size: FORCE | $(BUILD)
 	@echo '$(INITRD_SIZE)' | cmp -s - $@ || echo '$(INITRD_SIZE)' > $@
 
-rig: kernel init
+rig: kernel init $(BUILD)/rig/pin-kvm-keys
 	bench/rig/mkrig.sh $(BUILD)/rig $(BUILD)/kernel
 
+# Runs in the rig before its shares are mounted: static. glibc's, because
+# musl has no <linux/kvm.h>.
+$(BUILD)/rig/pin-kvm-keys: bench/rig/pin-kvm-keys.c
+	@mkdir -p $(dir $@)
+	$(CC) -Os -s -static -std=c11 -D_GNU_SOURCE $(WARNINGS) -o $@ $<
+
 kvm-mode: $(BUILD)/kvm-mode
-$(BUILD)/kvm-mode: bench/kvm-mode.c include/guest_layout.h | $(BUILD)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+$(BUILD)/kvm-mode: bench/kvm-mode.c common/kvm_dev.c include/guest_layout.h | $(BUILD)
+	$(CC) $(CFLAGS) -Icommon $(LDFLAGS) -o $@ bench/kvm-mode.c common/kvm_dev.c
 
 .PHONY: FORCE
 FORCE:

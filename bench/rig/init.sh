@@ -28,7 +28,25 @@ setup_basics() {
 	mount -t proc proc /proc
 	mount -t sysfs sysfs /sys
 	mount -t devtmpfs devtmpfs /dev
+	# devtmpfs has no /dev/fd: bash's process substitution needs it.
+	ln -s /proc/self/fd /dev/fd
+	ln -s /proc/self/fd/0 /dev/stdin
+	ln -s /proc/self/fd/1 /dev/stdout
+	ln -s /proc/self/fd/2 /dev/stderr
 	exec </dev/null >/dev/console 2>&1
+}
+
+# A line on the console every RIG_HEARTBEAT_S seconds while the rig's kernel
+# schedules user space: run.sh's callers tell a stalled rig (both vCPUs stuck
+# in KVM_RUN) from a slow one by its silence.
+RIG_HEARTBEAT_S=5
+start_heartbeat() {
+	(
+		while :; do
+			echo "RIG-ALIVE $(cut -d ' ' -f 1 /proc/uptime)" >/dev/console
+			sleep "$RIG_HEARTBEAT_S"
+		done
+	) &
 }
 
 load_modules() {
@@ -62,6 +80,49 @@ make_scratch() {
 	mount -t ext4 /dev/ram0 /rig/scratch || fail "mount /dev/ram0"
 }
 
+# The host's transparent huge page policy (run.sh), so that memory figures
+# mean the same in the rig as on the host.
+apply_thp() {
+	thp=/sys/kernel/mm/transparent_hugepage
+	[ -z "${RIG_THP_ENABLED:-}" ] || echo "$RIG_THP_ENABLED" >"$thp/enabled" ||
+		fail "THP enabled=$RIG_THP_ENABLED"
+	[ -z "${RIG_THP_DEFRAG:-}" ] || echo "$RIG_THP_DEFRAG" >"$thp/defrag" ||
+		fail "THP defrag=$RIG_THP_DEFRAG"
+}
+
+# loadbench enables kvm_entry and kvm_pio in a tracefs instance of its own
+# and disables them after each round, and every VMM's VMs and vCPUs switch
+# static keys in KVM as they come and go: each switch makes the kernel
+# rewrite jump labels in running code (an int3 on every site, IPIs to both
+# vCPUs), and under TCG that is where the rig stalled (bench/rig/README.md,
+# "Stalls"). Held on from here to power-off, the keys never switch again.
+# Tracepoints: enabled in two instances that record nothing (a tracepoint
+# with one probe calls it through a static call, patched again when a
+# second probe comes or goes; with two pinned, loadbench's is the third).
+# KVM's keys: pin-kvm-keys holds a VM of each kind with a vCPU that never runs.
+pin_static_keys() {
+	t=/sys/kernel/tracing
+	mount -t tracefs nodev $t 2>/dev/null || [ -d $t/instances ] || fail "mount tracefs"
+	for i in rig-pinned-1 rig-pinned-2; do
+		mkdir "$t/instances/$i" || fail "tracefs instance $i"
+		echo 0 >"$t/instances/$i/tracing_on"
+		echo 4 >"$t/instances/$i/buffer_size_kb"
+		for e in kvm/kvm_entry kvm/kvm_pio; do
+			echo 1 >"$t/instances/$i/events/$e/enable" || fail "enable $e in $i"
+		done
+	done
+	pin-kvm-keys >/tmp/pin-kvm-keys.out 2>&1 &
+	pin=$!
+	# Killed by the OOM killer at N=16, it would let the keys switch again.
+	echo -1000 >"/proc/$pin/oom_score_adj"
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		grep -q pinned /tmp/pin-kvm-keys.out 2>/dev/null && return 0
+		kill -0 "$pin" 2>/dev/null || fail "$(cat /tmp/pin-kvm-keys.out)"
+		sleep 1
+	done
+	fail "pin-kvm-keys: no \"pinned\" after 10 s"
+}
+
 # Raw ports: no \n -> \r\n translation, the host gets the bytes unchanged.
 run_command() {
 	stty -F /dev/ttyS0 raw -echo
@@ -79,12 +140,15 @@ run_command() {
 }
 
 setup_basics
-# RIG_PROJECT, RIG_CWD, RIG_SCRATCH_MIB, written by run.sh.
+# RIG_PROJECT, RIG_CWD, RIG_SCRATCH_MIB, RIG_THP_*, written by run.sh.
 # shellcheck source=/dev/null
 . /rig/run/env
+start_heartbeat
 load_modules
 mount_tmp
+pin_static_keys
 mount_shares
 make_scratch
+apply_thp
 run_command
 poweroff -f

@@ -1,8 +1,9 @@
 #!/bin/bash
-# Build the nested rig's initrd (OUTDIR/initrd.cpio) from Debian packages
-# only: busybox-static, the cloud kernel's modules (bench/kernel/fetch.sh)
-# and bench/rig/init.sh as /init. Everything else the rig runs (glibc, bash,
-# mkfs.ext4, the project's binaries) comes from the host through virtiofs.
+# Build the nested rig's initrd (OUTDIR/initrd.cpio): busybox-static, the
+# cloud kernel's modules (bench/kernel/fetch.sh), bench/rig/init.sh as /init
+# and the project's OUTDIR/pin-kvm-keys (make rig builds it). Everything else
+# the rig runs (glibc, bash, mkfs.ext4, the project's binaries) comes from
+# the host through virtiofs.
 #
 # usage: bench/rig/mkrig.sh OUTDIR KERNELDIR
 set -euo pipefail
@@ -17,12 +18,13 @@ die() {
 }
 
 check_inputs() {
-	local kdir=$1 m
+	local out=$1 kdir=$2 m
 	# The rig runs busybox before any library is reachable: it must be static.
 	[[ -x "$BUSYBOX" ]] || die "$BUSYBOX missing (apt-get install busybox-static)"
 	if readelf -l "$BUSYBOX" | grep -q INTERP; then
 		die "$BUSYBOX is dynamic (apt-get install busybox-static)"
 	fi
+	[[ -x "$out/pin-kvm-keys" ]] || die "$out/pin-kvm-keys missing (make rig)"
 	for m in "${MODULES[@]}"; do
 		[[ -f "$kdir/modules/$m.ko" ]] || die "$kdir/modules/$m.ko missing (make kernel)"
 	done
@@ -61,13 +63,14 @@ main() {
 	[[ $# -eq 2 ]] || die "usage: mkrig.sh OUTDIR KERNELDIR"
 	local out=$1 kdir=$2 here work
 	here=$(cd "$(dirname "$0")" && pwd)
-	check_inputs "$kdir"
+	check_inputs "$out" "$kdir"
 	mkdir -p "$out"
 	out=$(cd "$out" && pwd)
 	work=$(mktemp -d "$out/.mkrig.XXXXXX")
 	# shellcheck disable=SC2064 # expand $work now: it is local
 	trap "rm -rf '$work'" EXIT
 	stage_root "$work/root" "$kdir" "$here"
+	install -m 0755 "$out/pin-kvm-keys" "$work/root/rig/bin/pin-kvm-keys"
 	pack "$work/root" "$work/initrd.cpio"
 	mv -f "$work/initrd.cpio" "$out/initrd.cpio"
 }

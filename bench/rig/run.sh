@@ -6,7 +6,8 @@
 # ours, and we exit with its status.
 #
 # usage: bench/rig/run.sh [--mem MIB] [--cpus N] [--scratch MIB] [--out DIR]
-#                         [--timeout SEC] [--verbose] -- COMMAND [ARG...]
+#                         [--timeout SEC] [--append PARAMS] [--accel ACCEL]
+#                         [--cpu MODEL] [--stall SEC] [--verbose] -- COMMAND [ARG...]
 set -euo pipefail
 
 PROJECT=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -21,6 +22,15 @@ SCRATCH_MIB=512
 OUT_DIR="$BUILD_DIR/rig/last"
 TIMEOUT=0
 VERBOSE=0
+# The rig's own configuration (bench/rig/README.md, "Stalls").
+APPEND=""
+ACCEL=tcg
+CPU_MODEL="EPYC,+svm,+npt"
+# A rig whose console shows no RIG-ALIVE heartbeat for this long has stalled
+# (both vCPUs stuck in its kernel, nothing progressing): its state is saved
+# and it is stopped, status 125. 0: never.
+STALL_S=120
+HEARTBEAT_POLL_S=5
 
 die() {
 	echo "run.sh: $*" >&2
@@ -40,6 +50,10 @@ parse_args() {
 		--scratch) SCRATCH_MIB=${2:?}; shift 2 ;;
 		--out) OUT_DIR=${2:?}; shift 2 ;;
 		--timeout) TIMEOUT=${2:?}; shift 2 ;;
+		--append) APPEND=${2?}; shift 2 ;;
+		--accel) ACCEL=${2:?}; shift 2 ;;
+		--cpu) CPU_MODEL=${2:?}; shift 2 ;;
+		--stall) STALL_S=${2:?}; shift 2 ;;
 		--verbose) VERBOSE=1; shift ;;
 		--) shift; break ;;
 		*) usage ;;
@@ -48,7 +62,7 @@ parse_args() {
 	[[ $# -gt 0 ]] || usage
 	COMMAND=("$@")
 	local n
-	for n in "$MEM_MIB" "$CPUS" "$SCRATCH_MIB" "$TIMEOUT"; do
+	for n in "$MEM_MIB" "$CPUS" "$SCRATCH_MIB" "$TIMEOUT" "$STALL_S"; do
 		[[ "$n" =~ ^[0-9]+$ ]] || die "not a number: $n"
 	done
 }
@@ -76,6 +90,14 @@ guest_cwd() {
 	esac
 }
 
+# The host's transparent huge page policy (enabled or defrag), the word in
+# brackets. The rig takes it over: with Debian's "always" in the rig and
+# "madvise" on the host, guest RAM got 2 MiB pages or not by timing, and the
+# probe's USS moved by up to 4 MB between identical runs.
+host_thp() {
+	sed -n 's/.*\[\([a-z+]*\)\].*/\1/p' "/sys/kernel/mm/transparent_hugepage/$1" 2>/dev/null
+}
+
 # A second cpio, appended to the rig's: the kernel unpacks both, so the
 # command and its settings reach the rig's init as /rig/run/{cmd,env}.
 make_run_initrd() {
@@ -88,6 +110,8 @@ make_run_initrd() {
 		printf 'RIG_PROJECT=%q\n' "$PROJECT"
 		printf 'RIG_CWD=%q\n' "$(guest_cwd)"
 		printf 'RIG_SCRATCH_MIB=%q\n' "$SCRATCH_MIB"
+		printf 'RIG_THP_ENABLED=%q\n' "$(host_thp enabled)"
+		printf 'RIG_THP_DEFRAG=%q\n' "$(host_thp defrag)"
 	} >"$root/rig/run/env"
 	(cd "$root" && find rig | cpio --quiet -o -H newc -R 0:0 >"$run/run.cpio")
 	cat "$BUILD_DIR/rig/initrd.cpio" "$run/run.cpio" >"$run/initrd.cpio"
@@ -139,24 +163,70 @@ cleanup() {
 	rm -rf "$RUN_DIR"
 }
 
+# The rig's QEMU from its pidfile, once it is there and names a live QEMU;
+# a stale or foreign pid is never used.
+rig_qemu_pid() {
+	local pid
+	pid=$(cat "$OUT_DIR/qemu.pid" 2>/dev/null || true)
+	[[ "$pid" =~ ^[1-9][0-9]*$ ]] && [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == qemu-system* ]] &&
+		echo "$pid"
+}
+
+# Runs in the background while QEMU runs: when the console's heartbeat has
+# been silent for STALL_S seconds, writes OUT_DIR/stalled and the vCPUs'
+# state (OUT_DIR/stall-state.txt, from the monitor), then ends QEMU.
+# shellcheck disable=SC2317 # started in the background by main
+watch_heartbeat() {
+	local log="$OUT_DIR/console.log" last="" line seen_at now qemu=""
+	seen_at=$(date +%s)
+	while :; do
+		sleep "$HEARTBEAT_POLL_S"
+		[[ -n "$qemu" ]] || qemu=$(rig_qemu_pid) || true
+		[[ -z "$qemu" ]] || kill -0 "$qemu" 2>/dev/null || return 0
+		line=$(grep -a 'RIG-ALIVE' "$log" 2>/dev/null | tail -n 1 || true)
+		now=$(date +%s)
+		if [[ "$line" != "$last" ]]; then
+			last=$line
+			seen_at=$now
+		elif [[ -n "$qemu" ]] && ((now - seen_at >= STALL_S)); then
+			echo "$((now - seen_at))" >"$OUT_DIR/stalled"
+			"$PROJECT/bench/rig/monitor.py" "$OUT_DIR/monitor.sock" "info cpus" \
+				"info registers -a" >"$OUT_DIR/stall-state.txt" 2>&1 || true
+			# Where the vCPUs were, by name, once the rig's kallsyms was saved (README).
+			if [[ -f "$BUILD_DIR/rig/kallsyms.txt" ]]; then
+				local names
+				names=$("$PROJECT/bench/rig/symbolize.py" "$OUT_DIR/stall-state.txt" \
+					"$BUILD_DIR/rig/kallsyms.txt" 2>&1 || true)
+				printf '=== symbols\n%s\n' "$names" >>"$OUT_DIR/stall-state.txt"
+			fi
+			kill -TERM "$qemu" 2>/dev/null || true
+			sleep 5
+			kill -KILL "$qemu" 2>/dev/null || true
+			return 0
+		fi
+	done
+}
+
 # Three serial ports: the command's stdout and stderr (FIFOs, see
 # start_relays) and the rig's console (kernel messages, RIG-* lines) into a
 # log. Guest RAM is a shared memfd because virtiofsd must map it.
 qemu_args() {
 	local run=$1
-	QEMU=(qemu-system-x86_64 -M "pc,memory-backend=mem" -accel tcg
-		-cpu "EPYC,+svm,+npt" -smp "$CPUS" -m "$MEM_MIB"
+	QEMU=(qemu-system-x86_64 -M "pc,memory-backend=mem" -accel "$ACCEL"
+		-cpu "$CPU_MODEL" -smp "$CPUS" -m "$MEM_MIB"
 		-object "memory-backend-memfd,id=mem,size=${MEM_MIB}M,share=on"
 		-nodefaults -display none -no-reboot
 		-kernel "$BUILD_DIR/kernel/vmlinux" -initrd "$run/initrd.cpio"
-		-append "console=ttyS2 quiet panic=-1"
+		-append "console=ttyS2 quiet panic=-1${APPEND:+ $APPEND}"
 		-chardev "file,id=out,path=$run/stdout" -serial chardev:out
 		-chardev "file,id=err,path=$run/stderr" -serial chardev:err
 		-chardev "file,id=con,path=$OUT_DIR/console.log" -serial chardev:con
 		-chardev "socket,id=usr,path=$run/usr.sock"
 		-device "vhost-user-fs-pci,chardev=usr,tag=usr"
 		-chardev "socket,id=prj,path=$run/project.sock"
-		-device "vhost-user-fs-pci,chardev=prj,tag=project")
+		-device "vhost-user-fs-pci,chardev=prj,tag=project"
+		-pidfile "$OUT_DIR/qemu.pid"
+		-monitor "unix:$OUT_DIR/monitor.sock,server=on,wait=off")
 }
 
 # QEMU exits 0 whatever the guest did; the status is the console's last
@@ -195,6 +265,7 @@ main() {
 	mkdir -p "$OUT_DIR"
 	: >"$OUT_DIR/console.log"
 	: >"$OUT_DIR/virtiofsd.log"
+	rm -f "$OUT_DIR/qemu.pid" "$OUT_DIR/monitor.sock" "$OUT_DIR/stalled" "$OUT_DIR/stall-state.txt"
 	RUN_DIR=$(mktemp -d)
 	DAEMONS=()
 	RELAYS=()
@@ -208,8 +279,15 @@ main() {
 	if [[ "$TIMEOUT" -gt 0 ]]; then
 		QEMU=(timeout -k 5 "$TIMEOUT" "${QEMU[@]}")
 	fi
+	if [[ "$STALL_S" -gt 0 ]]; then
+		watch_heartbeat &
+		DAEMONS+=("$!")
+	fi
 	"${QEMU[@]}" </dev/null 2>"$OUT_DIR/qemu.log" || rc=$?
 	stop_relays "$RUN_DIR"
+	[[ ! -e "$OUT_DIR/stalled" ]] ||
+		die "the rig stalled: no heartbeat on its console for $(cat "$OUT_DIR/stalled") s;" \
+			"its vCPUs' state is in $OUT_DIR/stall-state.txt"
 	[[ "$rc" -ne 124 ]] || die "timed out after $TIMEOUT s (console: $OUT_DIR/console.log)"
 	if [[ "$rc" -ne 0 ]]; then
 		cat "$OUT_DIR/qemu.log" >&2
