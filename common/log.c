@@ -19,11 +19,6 @@ void log_set_verbose(bool on)
 	verbose = on;
 }
 
-bool log_is_verbose(void)
-{
-	return verbose;
-}
-
 static void vlog(const char *fmt, va_list ap, const char *suffix)
 {
 	char line[1024];

@@ -7,7 +7,6 @@
 
 void log_set_program(const char *name);
 void log_set_verbose(bool verbose);
-bool log_is_verbose(void);
 
 void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 bool parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *out)
 {
@@ -58,16 +59,40 @@ bool parse_size(const char *text, uint64_t *out)
 	return true;
 }
 
-bool parse_seconds(const char *text, double *out)
+/* Refuses what strtod would take but no option means: blanks, signs,
+ * "nan", "inf", hex floats, overflow and trailing junk. */
+static bool parse_decimal(const char *text, double *out)
 {
 	char *end;
 	double value;
 
-	if (!text || !isdigit((unsigned char)text[0]))
+	if (!text || !isdigit((unsigned char)text[0]) || strpbrk(text, "xX"))
 		return false;
 	errno = 0;
 	value = strtod(text, &end);
-	if (errno || *end || !isfinite(value) || value <= 0)
+	if (errno == ERANGE && value != 0)
+		return false;
+	if (*end || !isfinite(value))
+		return false;
+	*out = value;
+	return true;
+}
+
+bool parse_seconds(const char *text, double *out)
+{
+	double value;
+
+	if (!parse_decimal(text, &value) || value <= 0 || value > PARSE_SECONDS_MAX)
+		return false;
+	*out = value;
+	return true;
+}
+
+bool parse_seconds_or_zero(const char *text, double *out)
+{
+	double value;
+
+	if (!parse_decimal(text, &value) || value > PARSE_SECONDS_MAX)
 		return false;
 	*out = value;
 	return true;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "symbols.h"
 
+#include "input_file.h"
+
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -14,11 +16,15 @@ static int from_system_map(const char *path, const char *name, uint64_t *addr)
 {
 	char line[512], symbol[256], type;
 	unsigned long long value;
-	FILE *f = fopen(path, "r");
-	int found = 1;
+	struct stat st;
+	int fd = input_file_open(path, &st), found = 1;
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
 
-	if (!f)
-		return -1;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		return -2;
+	}
 	while (found && fgets(line, sizeof(line), f))
 		if (sscanf(line, "%llx %c %255s", &value, &type, symbol) == 3 &&
 		    strcmp(symbol, name) == 0) {
