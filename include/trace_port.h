@@ -8,8 +8,7 @@
 #ifndef KVMLB_TRACE_PORT_H
 #define KVMLB_TRACE_PORT_H
 
-#define TRACE_PORT 0xf4	   /* qemu-boot-time's linux trace port */
-#define TRACE_FW_PORT 0xf5 /* firmware's port in qemu-boot-time */
+#define TRACE_PORT 0xf4 /* qemu-boot-time's linux trace port */
 
 enum trace_point {
 	TP_FW_START = 1,

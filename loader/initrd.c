@@ -2,6 +2,7 @@
 #include "initrd.h"
 
 #include "guest_layout.h"
+#include "input_file.h"
 #include "log.h"
 
 #include <fcntl.h>
@@ -37,14 +38,10 @@ int initrd_open(struct initrd *initrd, const char *path, uint64_t ram_bytes, uin
 	struct stat st;
 
 	initrd->path = path;
-	initrd->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (initrd->fd < 0) {
-		pr_errno("%s", path);
+	initrd->fd = input_file_open(path, &st);
+	if (initrd->fd < 0)
 		return -1;
-	}
-	if (fstat(initrd->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		pr_err("%s: not a regular file", path);
-	} else if (st.st_size == 0) {
+	if (st.st_size == 0) {
 		pr_err("%s: empty file", path);
 	} else if (!placement(initrd, (uint64_t)st.st_size, ram_bytes, lowest_free)) {
 		return 0;

@@ -3,6 +3,7 @@
 #include "kernel_image.h"
 
 #include "guest_layout.h"
+#include "input_file.h"
 #include "log.h"
 #include "pvh_abi.h"
 
@@ -25,18 +26,82 @@ static int beyond(uint64_t a, uint64_t b, uint64_t limit)
 	return a > limit || b > limit - a;
 }
 
+/* The ELF class (32 or 64 bit) decides how every later field is read; a
+ * header whose sizes are not its class's own is another layout under a
+ * wrong e_ident, and reading on would misparse the rest. */
+static int check_layout(const GElf_Ehdr *ehdr, int elf_class, const char *path)
+{
+	const int is64 = elf_class == ELFCLASS64;
+	const unsigned ehsize = is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+	const unsigned phentsize = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+
+	if (ehdr->e_ehsize != ehsize) {
+		pr_err("%s: ELF class and body disagree: the header says %s but its e_ehsize is "
+		       "%u, not %u (a %s-bit ELF under a wrong class byte?)",
+		       path, is64 ? "ELFCLASS64" : "ELFCLASS32", ehdr->e_ehsize, ehsize,
+		       is64 ? "32" : "64");
+		return -1;
+	}
+	if (ehdr->e_phentsize != phentsize) {
+		pr_err("%s: wrong e_phentsize %u: an %s program header is %u bytes", path,
+		       ehdr->e_phentsize, is64 ? "ELFCLASS64" : "ELFCLASS32", phentsize);
+		return -1;
+	}
+	return 0;
+}
+
+/* libelf calls a file with the ELF magic but a bad class byte "not ELF". */
+static int check_ident(int fd, const char *path)
+{
+	unsigned char ident[EI_NIDENT];
+
+	if (pread(fd, ident, sizeof(ident), 0) == (ssize_t)sizeof(ident) &&
+	    memcmp(ident, ELFMAG, SELFMAG) == 0 && ident[EI_CLASS] != ELFCLASS32 &&
+	    ident[EI_CLASS] != ELFCLASS64) {
+		pr_err("%s: unknown ELF class %u (e_ident[EI_CLASS] is neither 32 nor 64 bit)",
+		       path, ident[EI_CLASS]);
+		return -1;
+	}
+	return 0;
+}
+
 static int check_header(Elf *elf, const char *path)
 {
 	GElf_Ehdr ehdr;
+	int elf_class;
 
 	if (elf_kind(elf) != ELF_K_ELF)
 		return bad(path, "not an ELF file");
+	elf_class = gelf_getclass(elf);
 	if (!gelf_getehdr(elf, &ehdr))
 		return bad(path, "truncated or corrupt ELF header");
+	if (check_layout(&ehdr, elf_class, path))
+		return -1;
 	if (ehdr.e_machine != EM_X86_64 && ehdr.e_machine != EM_386)
 		return bad(path, "ELF for another machine (need x86-64 or i386)");
 	if (ehdr.e_type != ET_EXEC)
 		return bad(path, "ELF is not an executable (ET_EXEC)");
+	return 0;
+}
+
+/* libelf quietly clips e_phnum to what the file holds; say plainly when
+ * the table the header declares lies past EOF. */
+static int check_phdr_table(Elf *elf, const struct kernel_image *image, size_t count)
+{
+	GElf_Ehdr ehdr;
+
+	if (!gelf_getehdr(elf, &ehdr))
+		return bad(image->path, "truncated or corrupt ELF header");
+	if (ehdr.e_phnum != PN_XNUM) /* else the count lives in section 0 */
+		count = ehdr.e_phnum;
+	if (count > (UINT64_MAX - ehdr.e_phoff) / ehdr.e_phentsize ||
+	    beyond(ehdr.e_phoff, (uint64_t)count * ehdr.e_phentsize, image->file_bytes)) {
+		pr_err("%s: program headers extend past the end of the file (%zu entries at "
+		       "offset %llu, the file has %llu bytes; truncated?)",
+		       image->path, count, (unsigned long long)ehdr.e_phoff,
+		       (unsigned long long)image->file_bytes);
+		return -1;
+	}
 	return 0;
 }
 
@@ -127,6 +192,8 @@ static int walk_program_headers(Elf *elf, struct kernel_image *image,
 
 	if (elf_getphdrnum(elf, &count) != 0 || count == 0)
 		return bad(image->path, "missing or truncated program headers");
+	if (check_phdr_table(elf, image, count))
+		return -1;
 	for (size_t i = 0; i < count; i++) {
 		GElf_Phdr phdr;
 
@@ -167,6 +234,8 @@ int kernel_image_parse_fd(struct kernel_image *image, int fd, const char *path,
 	if (st.st_size == 0)
 		return bad(path, "empty file");
 	image->file_bytes = (uint64_t)st.st_size;
+	if (check_ident(fd, path))
+		return -1;
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return bad(path, "libelf initialisation failed");
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
@@ -182,12 +251,11 @@ int kernel_image_parse_fd(struct kernel_image *image, int fd, const char *path,
 int kernel_image_open(struct kernel_image *image, const char *path,
 		      const struct image_limits *limits)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = input_file_open(path, &st);
 
-	if (fd < 0) {
-		pr_errno("%s", path);
+	if (fd < 0)
 		return -1;
-	}
 	if (kernel_image_parse_fd(image, fd, path, limits)) {
 		close(fd);
 		image->fd = -1;

@@ -31,8 +31,6 @@ extern const struct loader_ops ksm_loader;
 
 /* NULL when no strategy has that name. */
 const struct loader_ops *loader_find(const char *name);
-/* "copy|mmap|ksm", for usage text. */
-const char *loader_names(void);
 
 /* pread() len bytes at offset into dst; shared by every strategy. */
 int copy_from_file(void *dst, int fd, const char *path, uint64_t offset, uint64_t len);

@@ -17,8 +17,3 @@ const struct loader_ops *loader_find(const char *name)
 			return loaders[i];
 	return NULL;
 }
-
-const char *loader_names(void)
-{
-	return "copy|mmap|ksm";
-}

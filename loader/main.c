@@ -14,20 +14,20 @@
 #include "log.h"
 #include "mptable.h"
 #include "options.h"
+#include "output_files.h"
 #include "pvh.h"
 #include "symbols.h"
 #include "trace_log.h"
 #include "vm.h"
 #include "vmm_run.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 struct machine {
 	struct loadvm_options opts;
-	char kernel_elf[4352]; /* the ELF to load: --kernel, or its unpacked copy */
+	struct kernel_file kernel_file; /* --kernel, or its unpacked copy */
 	struct kernel_image kernel;
 	struct initrd initrd;
 	struct guest_mem mem;
@@ -42,36 +42,35 @@ struct machine {
 	volatile sig_atomic_t stop;
 };
 
-/* "-" is stdout; anything else is created or truncated. */
-static int open_output(const char *path, const char *what)
+/* --timeout covers loading too (a huge image, a slow unpacking): until the
+ * run loop takes SIGALRM over, it ends the process here, leaving no half
+ * unpacked kernel in the cache. Async-signal-safe calls only. */
+static void timeout_before_run(int sig)
 {
-	int fd;
+	static const char note[] = "loadvm: timeout: --timeout expired before the guest ran\n";
+	ssize_t ignored = write(STDERR_FILENO, note, sizeof(note) - 1);
 
-	if (!path)
-		return -1;
-	if (strcmp(path, "-") == 0)
-		return STDOUT_FILENO;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		pr_errno("%s: cannot open %s output", path, what);
-	return fd;
+	(void)sig;
+	(void)ignored;
+	kernel_cache_abandon();
+	_exit(EXIT_TIMEOUT);
 }
 
 /* The symbol's address, looked up before anything is loaded so a missing
  * symbol table is a bad-input error. */
 static int resolve_break_symbol(struct machine *m)
 {
-	const char *source = m->opts.system_map ? m->opts.system_map : m->kernel_elf;
+	const char *source = m->opts.system_map ? m->opts.system_map : m->kernel_file.label;
 	int found;
 
 	if (!m->opts.break_symbol)
 		return 0;
-	found = symbol_address(m->kernel_elf, m->opts.system_map, m->opts.break_symbol,
+	found = symbol_address(m->kernel_file.elf_path, m->opts.system_map, m->opts.break_symbol,
 			       &m->bp.address);
-	if (found < 0) {
+	if (found == -1)
 		pr_errno("%s", source);
+	if (found < 0)
 		return -1;
-	}
 	if (found > 0) {
 		pr_err("%s: no symbol %s (no symbol table? give --system-map FILE)", source,
 		       m->opts.break_symbol);
@@ -92,8 +91,8 @@ static int open_images(struct machine *m)
 		       strlen(m->opts.cmdline), CMDLINE_MAX_SIZE - 1);
 		return -1;
 	}
-	if (kernel_cache_resolve(m->opts.kernel, m->kernel_elf, sizeof(m->kernel_elf)) < 0 ||
-	    kernel_image_open(&m->kernel, m->kernel_elf, &limits) || resolve_break_symbol(m))
+	if (kernel_file_open(&m->kernel_file, &m->kernel, m->opts.kernel, &limits) ||
+	    resolve_break_symbol(m))
 		return -1;
 	if (m->opts.initrd && initrd_open(&m->initrd, m->opts.initrd, m->opts.mem_bytes,
 					  kernel_image_end(&m->kernel)))
@@ -166,7 +165,8 @@ static int boot_guest(struct machine *m, int serial_fd)
 int main(int argc, char **argv)
 {
 	static struct machine m = { .kernel.fd = -1, .initrd.fd = -1 };
-	int trace_fd, serial_fd, status;
+	struct output_file outs[] = { { .what = "trace" }, { .what = "serial" } };
+	int status;
 
 	trace_clock_start();
 	log_set_program("loadvm");
@@ -175,20 +175,20 @@ int main(int argc, char **argv)
 	if (status)
 		return status > 0 ? EXIT_OK : EXIT_BAD_INPUT;
 	log_set_verbose(m.opts.verbose);
-	if (vmm_block_stop_signals(m.opts.timeout_s))
+	if (vmm_block_stop_signals(m.opts.timeout_s, timeout_before_run))
 		return EXIT_ERROR;
 	if (open_images(&m))
 		return EXIT_BAD_INPUT;
-	trace_fd = open_output(m.opts.trace, "trace");
-	serial_fd = open_output(m.opts.serial, "serial");
-	if ((m.opts.trace && trace_fd < 0) || (m.opts.serial && serial_fd < 0))
+	outs[0].path = m.opts.trace;
+	outs[1].path = m.opts.serial;
+	if (output_files_open(outs, 2))
 		return EXIT_BAD_INPUT;
-	trace_log_open(trace_fd);
+	trace_log_open(outs[0].fd);
 	if (guest_mem_alloc(&m.mem, m.opts.mem_bytes) || load_images(&m))
 		return EXIT_ERROR;
 	if (m.opts.exit_after == EXIT_AFTER_LOAD)
 		return EXIT_OK;
-	status = boot_guest(&m, serial_fd);
+	status = boot_guest(&m, outs[1].fd);
 	kernel_image_close(&m.kernel);
 	initrd_close(&m.initrd);
 	guest_mem_free(&m.mem);

@@ -178,7 +178,9 @@ static int apply_option(struct loadvm_options *opts, int opt, const char *arg)
 	case OPT_TIMEOUT:
 		return parse_seconds(arg, &opts->timeout_s)
 			       ? 0
-			       : usage_error("timeout", arg, "expected seconds > 0");
+			       : usage_error("timeout", arg,
+					     "expected seconds, more than 0 and at most 86400 "
+					     "(a day)");
 	case OPT_BREAK_SYMBOL: opts->break_symbol = arg; return 0;
 	case OPT_SYSTEM_MAP: opts->system_map = arg; return 0;
 	case OPT_VERBOSE: opts->verbose = true; return 0;

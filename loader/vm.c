@@ -3,6 +3,7 @@
 
 #include "cpu_setup.h"
 #include "guest_layout.h"
+#include "kvm_dev.h"
 #include "log.h"
 
 #include <errno.h>
@@ -13,26 +14,16 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define KVM_DEVICE "/dev/kvm"
 #define KVM_EXPECTED_API 12
 
 static int open_kvm(void)
 {
-	int fd = open(KVM_DEVICE, O_RDWR | O_CLOEXEC);
+	char why[256];
+	int fd = kvm_dev_open(why, sizeof(why));
 
-	if (fd >= 0)
-		return fd;
-	if (errno == ENOENT)
-		pr_err("%s is missing: load the kvm module (kvm_intel or kvm_amd) or run "
-		       "inside the nested rig (bench/rig/run.sh)",
-		       KVM_DEVICE);
-	else if (errno == EACCES || errno == EPERM)
-		pr_err("%s: permission denied: add this user to the kvm group "
-		       "(usermod -aG kvm $USER, then log in again)",
-		       KVM_DEVICE);
-	else
-		pr_errno(KVM_DEVICE);
-	return -1;
+	if (fd < 0)
+		pr_err("%s", why);
+	return fd;
 }
 
 static int vm_ioctl(int fd, unsigned long request, unsigned long arg, const char *name)
@@ -62,7 +53,7 @@ int vm_create(struct vm *vm, struct guest_mem *mem)
 	if (vm->kvm_fd < 0)
 		return -1;
 	if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_EXPECTED_API) {
-		pr_err("%s: unexpected KVM API version", KVM_DEVICE);
+		pr_err("%s: unexpected KVM API version", KVM_DEV_PATH);
 		return -1;
 	}
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);

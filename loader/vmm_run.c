@@ -3,6 +3,7 @@
 
 #include "log.h"
 #include "options.h"
+#include "seconds.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -57,19 +58,24 @@ static sigset_t stop_signals(void)
 	return set;
 }
 
-int vmm_block_stop_signals(double timeout_s)
+int vmm_block_stop_signals(double timeout_s, void (*before_run)(int sig))
 {
 	sigset_t set = stop_signals();
 	struct itimerval timer = { { 0, 0 }, { 0, 0 } };
+	struct sigaction sa;
 
-	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0) {
+	sigdelset(&set, SIGALRM);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = before_run;
+	sigemptyset(&sa.sa_mask);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 || sigaction(SIGALRM, &sa, NULL) != 0) {
 		pr_errno("sigprocmask");
 		return -1;
 	}
 	if (timeout_s <= 0)
 		return 0;
-	timer.it_value.tv_sec = (time_t)timeout_s;
-	timer.it_value.tv_usec = (suseconds_t)((timeout_s - (double)(time_t)timeout_s) * 1e6);
+	/* Never zero, which would disarm the timer: the tiniest timeout is 1 us. */
+	timer.it_value = seconds_to_timeval(timeout_s);
 	if (setitimer(ITIMER_REAL, &timer, NULL) != 0) {
 		pr_errno("setitimer");
 		return -1;
@@ -258,8 +264,15 @@ int vmm_run(struct vm *vm, struct io_bus *bus, struct breakpoint *bp, volatile s
 {
 	static struct runner r;
 	sigset_t set = stop_signals();
-	int signal_fd = signalfd(-1, &set, SFD_CLOEXEC);
+	int signal_fd;
 	unsigned started;
+
+	/* From here the timeout is a stop like any other, read below. */
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0) {
+		pr_errno("sigprocmask");
+		return EXIT_ERROR;
+	}
+	signal_fd = signalfd(-1, &set, SFD_CLOEXEC);
 
 	r.vm = vm;
 	r.bus = bus;

@@ -12,10 +12,11 @@
 #include "vm.h"
 #include "vmm_stop.h"
 
-/* Call first in main(): blocks SIGTERM, SIGINT and SIGALRM (they are read
- * through a signalfd while the VM runs) and arms the timeout (seconds, 0
- * for none) from this instant. */
-int vmm_block_stop_signals(double timeout_s);
+/* Call first in main(): blocks SIGTERM and SIGINT (read through a signalfd
+ * once the VM runs) and arms the timeout (seconds, 0 for none) from this
+ * instant. Until vmm_run() takes SIGALRM over, the timeout calls
+ * before_run (which must end the process). */
+int vmm_block_stop_signals(double timeout_s, void (*before_run)(int sig));
 
 /* Runs every vCPU until a stop; returns the process exit status. bp (may be
  * NULL) is the breakpoint armed on vCPU 0. */

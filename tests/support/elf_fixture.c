@@ -82,6 +82,12 @@ static void write_headers(const struct elf_fixture *f, uint8_t *image)
 					  .p_align = 4 };
 	}
 	ehdr->e_phnum = (Elf64_Half)n;
+	if (f->elf_class)
+		ehdr->e_ident[EI_CLASS] = f->elf_class;
+	if (f->phentsize)
+		ehdr->e_phentsize = f->phentsize;
+	if (f->phnum)
+		ehdr->e_phnum = f->phnum;
 }
 
 static int memfd_with(const uint8_t *bytes, uint64_t size)

@@ -26,6 +26,10 @@ struct elf_fixture {
 	uint64_t truncate_to; /* 0: the natural size */
 	const uint8_t *code;  /* if set, copied to the start of segment 0 */
 	unsigned int code_len;
+	/* Header lies, for the parser's tests (0: the truthful value). */
+	uint8_t elf_class;  /* e_ident[EI_CLASS] over the ELF64 body */
+	uint16_t phentsize; /* e_phentsize */
+	uint16_t phnum;	    /* e_phnum */
 };
 
 /* One 8 KiB segment plus 4 KiB of bss at FIXTURE_LOAD_ADDR, file offset

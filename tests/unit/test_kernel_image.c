@@ -8,6 +8,9 @@
 #include "log.h"
 
 #include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static const struct image_limits limits = { 128ULL << 20, BOOT_DATA_END };
@@ -28,6 +31,73 @@ static void expect_rejected(struct elf_fixture *f)
 	struct kernel_image image;
 
 	assert_int_equal(parse(f, &image), -1);
+}
+
+/* Parses f expecting a refusal, and returns the one line it printed. */
+static char *refusal(const struct elf_fixture *f)
+{
+	char path[] = "/tmp/kvmlb-kernel-image-XXXXXX";
+	int saved = dup(STDERR_FILENO), tmp = mkstemp(path);
+	struct kernel_image image;
+	char *line = calloc(1, 512);
+
+	assert_true(saved >= 0 && tmp >= 0 && line);
+	unlink(path);
+	fflush(stderr);
+	dup2(tmp, STDERR_FILENO);
+	assert_int_equal(parse(f, &image), -1);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	assert_true(pread(tmp, line, 511, 0) > 0);
+	close(tmp);
+	return line;
+}
+
+static void expect_refusal_naming(const struct elf_fixture *f, const char *problem)
+{
+	char *line = refusal(f);
+
+	if (!strstr(line, "fixture.elf: ") || !strstr(line, problem))
+		fail_msg("wanted '%s', got: %s", problem, line);
+	free(line);
+}
+
+static void wrong_phentsize_is_named(void **state)
+{
+	struct elf_fixture f;
+
+	(void)state;
+	elf_fixture_default(&f);
+	f.phentsize = 32; /* an Elf32_Phdr's size in an ELF64 */
+	expect_refusal_naming(&f, "wrong e_phentsize 32");
+	f.phentsize = 57;
+	expect_refusal_naming(&f, "wrong e_phentsize 57");
+}
+
+static void class_body_mismatch_is_named(void **state)
+{
+	struct elf_fixture f;
+
+	(void)state;
+	elf_fixture_default(&f);
+	f.elf_class = ELFCLASS32; /* a 64-bit body under a 32-bit class byte */
+	expect_refusal_naming(&f, "ELF class and body disagree");
+	f.elf_class = 7;
+	expect_refusal_naming(&f, "unknown ELF class");
+}
+
+static void program_headers_past_eof_are_named(void **state)
+{
+	struct elf_fixture f;
+
+	(void)state;
+	elf_fixture_default(&f);
+	f.phnum = 1000; /* 56000 bytes of table in a file of 0x3000 */
+	expect_refusal_naming(&f, "program headers extend past the end of the file");
+	elf_fixture_default(&f);
+	f.truncate_to = 0x60; /* the table starts at 0x40 and is cut inside */
+	expect_refusal_naming(&f, "program headers");
 }
 
 static void valid_image_gives_segments_and_entry(void **state)
@@ -194,6 +264,9 @@ int main(void)
 		cmocka_unit_test(filesz_above_memsz_is_rejected),
 		cmocka_unit_test(overflowing_sizes_are_rejected),
 		cmocka_unit_test(entry_outside_segments_is_rejected),
+		cmocka_unit_test(wrong_phentsize_is_named),
+		cmocka_unit_test(class_body_mismatch_is_named),
+		cmocka_unit_test(program_headers_past_eof_are_named),
 	};
 
 	log_set_program("test_kernel_image");
