@@ -29,11 +29,3 @@ int atomic_commit(struct atomic_file *af)
 	}
 	return 0;
 }
-
-void atomic_abort(struct atomic_file *af)
-{
-	if (af->f)
-		fclose(af->f);
-	af->f = NULL;
-	unlink(af->tmp);
-}

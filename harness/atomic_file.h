@@ -18,7 +18,5 @@ FILE *atomic_open(struct atomic_file *af, const char *dir, const char *name);
 /* Flushes, syncs, closes and renames; -1 after a one-line error (the
  * temporary is removed, any earlier file of that name is left intact). */
 int atomic_commit(struct atomic_file *af);
-/* Drops the temporary. */
-void atomic_abort(struct atomic_file *af);
 
 #endif

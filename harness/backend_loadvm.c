@@ -6,12 +6,22 @@
 #include "log.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *const loadvm_loaders[] = { "copy", "mmap", NULL };
 
 static int loadvm_check(struct bench_config *config)
 {
+	struct stat st;
+
+	/* access(X_OK) alone passes a directory (searchable) and, for root,
+	 * any file with one x bit. */
+	if (stat(config->loadvm, &st) == 0 && !S_ISREG(st.st_mode)) {
+		pr_err("--loadvm %s: not a regular file (build loadvm, or give its path)",
+		       config->loadvm);
+		return -1;
+	}
 	if (access(config->loadvm, X_OK) != 0) {
 		pr_errno("%s: the loadvm binary is not executable (build it, or --loadvm)",
 			 config->loadvm);
@@ -43,6 +53,13 @@ static int loadvm_prepare(const struct bench_config *config, unsigned int loader
 	launch_argf(launch, "%u", config->vcpus);
 	launch_arg(launch, "--trace");
 	launch_argf(launch, "/proc/self/fd/%d", TRACE_FD); /* /dev/fd is missing in a bare rig */
+	/* The guest's console: the reason of a guest that stops without a word
+	 * from loadvm (a panic, a reboot) is its last line. loadvm emulates the
+	 * UART with or without a file, so this adds no exits. */
+	if (launch->serial[0]) {
+		launch_arg(launch, "--serial");
+		launch_arg(launch, launch->serial);
+	}
 	if (config->initrd) {
 		launch_arg(launch, "--initrd");
 		launch_arg(launch, config->initrd);

@@ -2,6 +2,7 @@
 #include "bench_config.h"
 
 #include "backend.h"
+#include "input_check.h"
 #include "kvm_tracefs.h"
 #include "log.h"
 #include "parse.h"
@@ -31,7 +32,10 @@ static const char usage_text[] =
 	"  --rounds R         repetitions of every (loader, N) (default 5)\n"
 	"  --settle SEC       wait after the last boot before sampling (default 1)\n"
 	"  --timeout SEC      per-instance boot deadline (default 300)\n"
-	"  --out DIR          output directory (default results/<UTC date>-<host>)\n"
+	"  --out DIR          output directory (default results/<UTC date>-<host>);\n"
+	"                     refused if it already holds results\n"
+	"  --resume DIR       continue the interrupted run in DIR (same options):\n"
+	"                     from its first unfinished round\n"
 	"  --format LIST      text,csv,json (default all three)\n"
 	"  --kvm-mode MODE    native or rig, recorded in the outputs (default: ask\n"
 	"                     kvm-mode next to loadbench, else unknown)\n"
@@ -63,6 +67,7 @@ enum {
 	OPT_SETTLE,
 	OPT_TIMEOUT,
 	OPT_OUT,
+	OPT_RESUME,
 	OPT_FORMAT,
 	OPT_KVM_MODE,
 	OPT_LOADVM,
@@ -90,6 +95,7 @@ static const struct option long_options[] = {
 	{ "settle", required_argument, NULL, OPT_SETTLE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "out", required_argument, NULL, OPT_OUT },
+	{ "resume", required_argument, NULL, OPT_RESUME },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "kvm-mode", required_argument, NULL, OPT_KVM_MODE },
 	{ "loadvm", required_argument, NULL, OPT_LOADVM },
@@ -298,6 +304,8 @@ static int choose_breakpoint(struct bench_config *config)
 		return 0;
 	}
 	found = symbol_address(config->kernel, config->system_map, config->break_symbol, &address);
+	if (found == -2)
+		return -1;
 	if (found < 0 && config->system_map) {
 		pr_errno("--system-map %s", config->system_map);
 		return -1;
@@ -420,18 +428,18 @@ static int apply_option(int opt, const char *arg, struct bench_config *config)
 	case OPT_ROUNDS: return parse_uint("rounds", arg, 1, MAX_ROUNDS, &config->rounds);
 	case OPT_SETTLE:
 		/* 0 is allowed here: sample as soon as all have booted. */
-		if (strcmp(arg, "0") == 0) {
-			config->settle_s = 0;
-			return 0;
-		}
-		return parse_seconds(arg, &config->settle_s)
+		return parse_seconds_or_zero(arg, &config->settle_s)
 			       ? 0
-			       : usage_error("settle", arg, "expected seconds >= 0");
+			       : usage_error("settle", arg,
+					     "expected seconds from 0 to 86400 (a day)");
 	case OPT_TIMEOUT:
 		return parse_seconds(arg, &config->timeout_s)
 			       ? 0
-			       : usage_error("timeout", arg, "expected seconds > 0");
+			       : usage_error("timeout", arg,
+					     "expected seconds, more than 0 and at most 86400 "
+					     "(a day)");
 	case OPT_OUT: config->out_dir = arg; return 0;
+	case OPT_RESUME: config->resume_dir = arg; return 0;
 	case OPT_KVM_MODE:
 		if (strcmp(arg, "native") != 0 && strcmp(arg, "rig") != 0)
 			return usage_error("kvm-mode", arg, "expected native or rig");
@@ -483,7 +491,16 @@ int bench_config_parse(int argc, char **argv, struct bench_config *config)
 		pr_err("--kernel FILE is required (see --help)");
 		return -1;
 	}
-	if (choose_breakpoint(config) || resolve_loaders(config))
+	if (config->resume_dir && config->out_dir &&
+	    strcmp(config->resume_dir, config->out_dir) != 0) {
+		pr_err("--resume %s: the run continues there; --out %s names another directory",
+		       config->resume_dir, config->out_dir);
+		return -1;
+	}
+	if (config->resume_dir)
+		config->out_dir = config->resume_dir;
+	/* Inputs first: the breakpoint's symbol lookup reads the kernel. */
+	if (resolve_loaders(config) || input_check(config) || choose_breakpoint(config))
 		return -1;
 	for (unsigned v = 0; v < config->nr_vmms; v++)
 		if (config->vmms[v]->check(config))

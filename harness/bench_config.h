@@ -4,6 +4,7 @@
 #define LOADBENCH_CONFIG_H
 
 struct sharing_log;
+struct progress_log;
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -40,12 +41,14 @@ struct bench_config {
 	double settle_s;
 	double timeout_s;
 	const char *out_dir;
+	const char *resume_dir; /* --resume: continue the run in this directory */
 	unsigned int formats;
 	bool quiet;
-	struct sharing_log *sharing; /* sharing.csv, filled while sampling */
-	const char *loadvm;	     /* path of the VMM binary */
-	const char *kvm_mode;	     /* "native" or "rig", as the caller knows it */
-	const char *cache;	     /* "warm" (cold is a later option) */
+	struct sharing_log *sharing;   /* sharing.csv, filled while sampling */
+	struct progress_log *progress; /* progress.log, events as they happen */
+	const char *loadvm;	       /* path of the VMM binary */
+	const char *kvm_mode;	       /* "native" or "rig", as the caller knows it */
+	const char *cache;	       /* "warm" (cold is a later option) */
 	/* linux_start_kernel by breakpoint: armed only when the symbol exists. */
 	const char *break_symbol;
 	const char *system_map;

@@ -5,6 +5,7 @@
 #define LOADBENCH_CONTEXT_H
 
 #include "bench_config.h"
+#include "sha256.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -12,7 +13,7 @@
 struct image_info {
 	const char *path;
 	uint64_t bytes;
-	uint64_t hash; /* content_hash64 */
+	char sha256[SHA256_HEX_SIZE]; /* lowercase hex, as sha256sum prints it */
 	int present;
 };
 
@@ -28,6 +29,7 @@ struct run_context {
 	char qemu_version[96]; /* first line of qemu --version, when QEMU is measured */
 	struct image_info kernel;
 	struct image_info initrd;
+	unsigned int resumes; /* times this run was continued with --resume */
 };
 
 void context_collect(struct run_context *ctx, const struct bench_config *config);

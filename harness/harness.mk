@@ -1,7 +1,11 @@
 # loadbench: the measurement harness.
 
+# loadvm's own image code, to refuse what loadvm would refuse before a round.
+LOADBENCH_LOADER_SRCS := loader/kernel_image.c loader/kernel_cache.c loader/bzimage.c \
+	loader/decompress.c loader/initrd.c
 LOADBENCH_SRCS := $(wildcard harness/*.c) common/log.c common/parse.c common/smaps.c \
-	common/hash.c common/mkdirs.c common/symbols.c common/sharemap.c
+	common/sha256.c common/mkdirs.c common/symbols.c common/sharemap.c common/input_file.c \
+	common/kvm_dev.c common/signal_pid.c $(LOADBENCH_LOADER_SRCS)
 LOADBENCH_LIB_SRCS := $(filter-out harness/main.c,$(LOADBENCH_SRCS))
 LOADBENCH_OBJS := $(LOADBENCH_SRCS:%.c=$(BUILD)/obj/%.o)
 LOADBENCH_LIB_OBJS := $(LOADBENCH_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -9,7 +13,7 @@ LOADBENCH_LIB_OBJS := $(LOADBENCH_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 all: $(BUILD)/loadbench
 
 $(BUILD)/loadbench: $(LOADBENCH_OBJS)
-	$(CC) $(LDFLAGS) $^ -lelf -lm -o $@
+	$(CC) $(LDFLAGS) $^ -lelf -lz -llzma -llz4 -lzstd -lm -o $@
 
 # sharemap: page-level sharing attribution for running VMMs (a user tool;
 # loadbench uses the same code for sharing.csv).

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "json_writer.h"
 
+#include "utf8_text.h"
+
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 void json_init(struct json_writer *j, FILE *f)
 {
@@ -10,18 +14,31 @@ void json_init(struct json_writer *j, FILE *f)
 	j->has_items[0] = 0;
 }
 
+/* Always valid JSON, whatever the bytes: quotes and backslashes escaped,
+ * control characters as \uXXXX (C1 and DEL too: nothing in the file can
+ * steer a terminal), ill-formed UTF-8 as U+FFFD. */
 static void write_escaped(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
+	fputc('"', f);
+	while (left > 0) {
+		uint32_t cp;
+		int n = utf8_sequence(p, left, &cp);
+
+		if (n < 0) {
+			fputs(UTF8_REPLACEMENT, f);
+			n = -n;
+		} else if (cp == '"' || cp == '\\') {
+			fprintf(f, "\\%c", (int)cp);
+		} else if (utf8_is_control(cp)) {
+			fprintf(f, "\\u%04x", (unsigned)cp);
+		} else {
+			fwrite(p, 1, (size_t)n, f);
+		}
+		p += n;
+		left -= (size_t)n;
 	}
 	fputc('"', f);
 }

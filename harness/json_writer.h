@@ -20,6 +20,8 @@ void json_object_begin(struct json_writer *j, const char *key);
 void json_object_end(struct json_writer *j);
 void json_array_begin(struct json_writer *j, const char *key);
 void json_array_end(struct json_writer *j);
+/* Any bytes: escaped, ill-formed UTF-8 written as U+FFFD (utf8_text.h), so
+ * the file stays valid JSON. NULL becomes null. Keys are written the same way. */
 void json_string(struct json_writer *j, const char *key, const char *value);
 /* Non-finite numbers become null. */
 void json_number(struct json_writer *j, const char *key, double value);

@@ -27,7 +27,7 @@ static int is_tracefs(const char *dir)
 }
 
 /* Mounted where systemd mounts it, under debugfs on older set-ups, or by
- * us (as root, e.g. inside the rig, whose init mounts no tracefs). */
+ * us (as root, on a system that mounts none). */
 static const char *tracefs_root(void)
 {
 	if (is_tracefs(TRACEFS))

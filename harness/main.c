@@ -10,10 +10,15 @@
 #include "atomic_file.h"
 #include "backend.h"
 #include "bench_config.h"
+#include "config_record.h"
 #include "context.h"
 #include "log.h"
 #include "mkdirs.h"
+#include "monotonic.h"
+#include "progress_log.h"
 #include "raw_csv.h"
+#include "raw_csv_read.h"
+#include "resume.h"
 #include "round.h"
 #include "sharing_log.h"
 #include "summary.h"
@@ -23,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +46,27 @@ struct run {
 	struct round_timing *timings;
 	struct raw_csv csv;
 	struct sharing_log sharing;
+	struct journal journal;
+	struct progress_log progress;
 	char out_dir[4096];
 };
+
+/* A run's results are never overwritten: a directory that has any of these
+ * belongs to another run, finished or to be resumed. */
+static const char *const result_files[] = { "config.json", "rounds.log",   "raw.csv.partial",
+					    "raw.csv",	   "summary.json", NULL };
+
+static const char *holds_results(const char *dir)
+{
+	char path[4200];
+
+	for (const char *const *name = result_files; *name; name++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *name);
+		if (access(path, F_OK) == 0)
+			return *name;
+	}
+	return NULL;
+}
 
 static int prepare_out_dir(struct run *run)
 {
@@ -52,6 +77,12 @@ static int prepare_out_dir(struct run *run)
 	else
 		snprintf(run->out_dir, sizeof(run->out_dir), "%s", run->config.out_dir);
 	run->config.out_dir = run->out_dir;
+	if (!run->config.resume_dir && holds_results(run->out_dir)) {
+		pr_err("--out %s: already holds results (%s); continue it with --resume %s, or "
+		       "choose another --out",
+		       run->out_dir, holds_results(run->out_dir), run->out_dir);
+		return -1;
+	}
 	snprintf(logs, sizeof(logs), "%s/logs", run->out_dir);
 	if (make_dirs(logs) != 0 || access(run->out_dir, W_OK) != 0) {
 		pr_errno("--out %s: cannot create or write the output directory", run->out_dir);
@@ -199,44 +230,136 @@ static void progress(const struct run *run, unsigned loader, unsigned n, unsigne
 		failure ? ", first failure: " : "", failure ? failure->reason : "");
 }
 
-/* Loaders alternate their order from round to round, so drift on a noisy
- * machine favours neither. */
-static int run_all(struct run *run)
+static unsigned booted_count(const struct instance_result *rows, unsigned n)
+{
+	unsigned ok = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		ok += rows[i].status == INSTANCE_OK;
+	return ok;
+}
+
+/* A round counts once its rows are synced and the journal says so; a
+ * watcher sees it in progress.log with its length (stalls are judged
+ * against the slowest round). */
+static int run_step(struct run *run, unsigned step)
 {
 	const struct bench_config *config = &run->config;
+	struct plan_step s = plan_step(config, step);
+	unsigned n = config->instance_counts[s.count_index];
+	unsigned g = summary_group_index(config, s.count_index, s.loader);
+	struct round_timing *timing = &run->timings[(size_t)g * config->rounds + s.round];
+	struct instance_result *rows = run->results + run->nr_results;
+	double start = monotonic_s();
 
-	for (unsigned c = 0; c < config->nr_instance_counts; c++) {
-		unsigned n = config->instance_counts[c];
-
-		for (unsigned r = 0; r < config->rounds; r++) {
-			for (unsigned k = 0; k < config->nr_loaders; k++) {
-				unsigned l = r % 2 ? config->nr_loaders - 1 - k : k;
-				unsigned g = summary_group_index(config, c, l);
-				struct instance_result *rows = run->results + run->nr_results;
-
-				round_run(config, l, n, r, rows,
-					  &run->timings[(size_t)g * config->rounds + r]);
-				run->nr_results += n;
-				progress(run, l, n, r, rows);
-				if (raw_csv_append(&run->csv, config, rows, n) ||
-				    sharing_log_flush(&run->sharing))
-					return -1;
-			}
-		}
-	}
+	progress_log_event(&run->progress, "round-start step=%u loader=%s instances=%u round=%u",
+			   step, config->loaders[s.loader], n, s.round);
+	round_run(config, s.loader, n, s.round, rows, timing);
+	run->nr_results += n;
+	progress(run, s.loader, n, s.round, rows);
+	if (raw_csv_append(&run->csv, config, rows, n) || sharing_log_flush(&run->sharing) ||
+	    journal_commit(&run->journal, config, n, raw_csv_bytes(&run->csv),
+			   sharing_log_bytes(&run->sharing), timing))
+		return -1;
+	progress_log_event(
+		&run->progress,
+		"round-done step=%u loader=%s instances=%u round=%u ms=%.0f booted=%u/%u", step,
+		config->loaders[s.loader], n, s.round, (monotonic_s() - start) * 1e3,
+		booted_count(rows, n), n);
 	return 0;
+}
+
+static int run_all(struct run *run)
+{
+	for (unsigned step = run->journal.steps_done; step < plan_steps(&run->config); step++)
+		if (run_step(run, step))
+			return -1;
+	return 0;
+}
+
+static int start_fresh(struct run *run)
+{
+	const char *dir = run->out_dir;
+
+	if (raw_csv_open(&run->csv, dir) ||
+	    sharing_log_open(&run->sharing, dir, run->config.kernel, run->config.initrd) ||
+	    journal_start(&run->journal, dir, raw_csv_bytes(&run->csv),
+			  sharing_log_bytes(&run->sharing)))
+		return EXIT_WRITE;
+	return EXIT_OK;
+}
+
+/* The rows of the finished rounds come back from raw.csv.partial, cut to
+ * the journal's last round: a round that was in progress runs again. */
+static int reload(struct run *run)
+{
+	const struct bench_config *config = &run->config;
+	long nr;
+
+	if (raw_csv_reopen(&run->csv, run->out_dir, run->journal.csv_bytes) ||
+	    sharing_log_reopen(&run->sharing, run->out_dir, config->kernel, config->initrd,
+			       run->journal.sharing_bytes))
+		return EXIT_USAGE;
+	nr = raw_csv_load(run->csv.partial, run->journal.csv_bytes, config, run->results,
+			  total_rows(config));
+	if (nr < 0 || plan_check_rows(config, run->results, (size_t)nr, run->journal.steps_done)) {
+		pr_err("--resume %s: raw.csv.partial does not hold the rounds its journal lists",
+		       run->out_dir);
+		return EXIT_USAGE;
+	}
+	run->nr_results = (size_t)nr;
+	return EXIT_OK;
+}
+
+/* raw.csv.partial becomes raw.csv only once every round is in. */
+static bool finished(const char *dir)
+{
+	char partial[4200], final[4200];
+
+	snprintf(partial, sizeof(partial), "%s/raw.csv.partial", dir);
+	snprintf(final, sizeof(final), "%s/raw.csv", dir);
+	return access(final, F_OK) == 0 && access(partial, F_OK) != 0;
+}
+
+static int open_outputs(struct run *run)
+{
+	const char *dir = run->out_dir;
+	int status;
+
+	if (progress_log_open(&run->progress, dir))
+		return EXIT_WRITE;
+	if (!run->config.resume_dir)
+		return config_record_write(dir, &run->config, &run->ctx) ? EXIT_WRITE
+									 : start_fresh(run);
+	if (config_record_check(dir, &run->config, &run->ctx))
+		return EXIT_USAGE;
+	if (finished(dir)) {
+		pr_err("--resume %s: that run has finished (raw.csv); nothing to resume", dir);
+		return EXIT_USAGE;
+	}
+	status = journal_resume(&run->journal, dir, &run->config, run->timings);
+	if (status < 0)
+		return EXIT_USAGE;
+	if (status == 1)
+		return start_fresh(run);
+	run->ctx.resumes = run->journal.resumes;
+	status = reload(run);
+	if (status == EXIT_OK && !run->config.quiet)
+		fprintf(stderr, "loadbench: resuming %s after %u of %u rounds\n", dir,
+			run->journal.steps_done, plan_steps(&run->config));
+	progress_log_event(&run->progress, "resume steps_done=%u", run->journal.steps_done);
+	return status;
 }
 
 static int write_outputs(const struct run *run, const struct run_summary *summary)
 {
-	struct rusage self, children;
+	struct rusage self;
 	double cpu_ms;
 	struct atomic_file af = { 0 };
 	FILE *f;
 	int err = 0;
 
 	getrusage(RUSAGE_SELF, &self);
-	(void)children;
 	cpu_ms = (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec) * 1e3 +
 		 (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec) / 1e3;
 	if (run->config.formats & FORMAT_JSON) {
@@ -256,6 +379,18 @@ static int write_outputs(const struct run *run, const struct run_summary *summar
 		err |= !f || atomic_commit(&af);
 	}
 	return err ? -1 : 0;
+}
+
+/* A run in which no instance booted says why in one line (the first
+ * failure's reason: usually every instance failed the same way). */
+static void say_if_all_failed(const struct run *run)
+{
+	for (size_t i = 0; i < run->nr_results; i++)
+		if (run->results[i].status == INSTANCE_OK)
+			return;
+	if (run->nr_results > 0)
+		pr_err("every instance failed (%zu of %zu); the first: %s", run->nr_results,
+		       run->nr_results, run->results[0].reason);
 }
 
 static int finish(struct run *run)
@@ -283,6 +418,7 @@ static int finish(struct run *run)
 		return EXIT_WRITE;
 	if (!run->config.quiet)
 		fprintf(stderr, "loadbench: results in %s\n", run->out_dir);
+	say_if_all_failed(run);
 	return failed ? EXIT_FAILURES : EXIT_OK;
 }
 
@@ -310,9 +446,15 @@ int main(int argc, char **argv)
 	context_collect(&run.ctx, &run.config);
 	warn_qemu_kvm(&run.config, &run.ctx);
 	run.config.sharing = &run.sharing;
-	if (raw_csv_open(&run.csv, run.out_dir) ||
-	    sharing_log_open(&run.sharing, run.out_dir, run.config.kernel, run.config.initrd) ||
-	    run_all(&run))
+	run.config.progress = &run.progress;
+	status = open_outputs(&run);
+	if (status != EXIT_OK)
+		return status;
+	if (run_all(&run))
 		return EXIT_WRITE;
-	return finish(&run);
+	journal_close(&run.journal);
+	status = finish(&run);
+	progress_log_event(&run.progress, "finished status=%d", status);
+	progress_log_close(&run.progress);
+	return status;
 }

@@ -2,11 +2,14 @@
 #include "raw_csv.h"
 
 #include "backend.h"
+#include "failure_reason.h"
 #include "log.h"
+
+#include <sys/stat.h>
 
 #include <unistd.h>
 
-static void write_header(FILE *f)
+void raw_csv_write_header(FILE *f)
 {
 	fputs("loader,instances,round,instance,pid,status,reason", f);
 	for (int i = 0; i < SMAPS_NR_FIELDS; i++)
@@ -30,13 +33,19 @@ static void cell(FILE *f, long long value)
 		fputc(',', f);
 }
 
-static void quoted(FILE *f, const char *text)
+/* The reason as one quoted line ("" for a quote) of well-formed UTF-8,
+ * short enough for raw_csv_read to take back whole: cleaned and cut as
+ * reason_set does, whatever the caller put in the row. */
+static void reason_cell(FILE *f, const char *reason)
 {
+	char clean[REASON_SIZE];
+
+	reason_set(clean, sizeof(clean), reason);
 	fputs(",\"", f);
-	for (; *text; text++) {
-		if (*text == '"')
+	for (const char *c = clean; *c; c++) {
+		if (*c == '"')
 			fputc('"', f);
-		fputc(*text == '\n' ? ' ' : *text, f);
+		fputc(*c, f);
 	}
 	fputc('"', f);
 }
@@ -46,7 +55,7 @@ void raw_csv_write_row(FILE *f, const struct bench_config *config,
 {
 	fprintf(f, "%s,%u,%u,%u,%d,%s", config->loaders[row->loader], row->instances, row->round,
 		row->index, (int)row->pid, instance_status_name(row->status));
-	quoted(f, row->reason);
+	reason_cell(f, row->reason);
 	for (int i = 0; i < SMAPS_NR_FIELDS; i++)
 		cell(f, row->smaps.kb[i]);
 	cell(f, row->uss_kb);
@@ -71,6 +80,16 @@ void raw_csv_write_row(FILE *f, const struct bench_config *config,
 		fputs(",\n", f);
 }
 
+/* The journal vouches only for rows that are on disk. */
+static int sync_rows(struct raw_csv *csv)
+{
+	if (fflush(csv->f) != 0 || fsync(fileno(csv->f)) != 0) {
+		pr_errno("%s: cannot write (disk full?)", csv->partial);
+		return -1;
+	}
+	return 0;
+}
+
 int raw_csv_open(struct raw_csv *csv, const char *dir)
 {
 	snprintf(csv->partial, sizeof(csv->partial), "%s/raw.csv.partial", dir);
@@ -80,8 +99,44 @@ int raw_csv_open(struct raw_csv *csv, const char *dir)
 		pr_errno("%s: cannot write", csv->partial);
 		return -1;
 	}
-	write_header(csv->f);
+	raw_csv_write_header(csv->f);
+	return sync_rows(csv);
+}
+
+/* Cuts path back to keep bytes; a file shorter than that lost rows its
+ * journal vouched for, which must never be papered over. */
+int raw_file_cut(const char *path, long keep)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0 || st.st_size < keep) {
+		pr_err("%s: shorter than its journal says (%ld bytes): rows were lost", path, keep);
+		return -1;
+	}
+	if (truncate(path, keep) != 0) {
+		pr_errno("%s: cannot cut off the unfinished round", path);
+		return -1;
+	}
 	return 0;
+}
+
+int raw_csv_reopen(struct raw_csv *csv, const char *dir, long keep)
+{
+	snprintf(csv->partial, sizeof(csv->partial), "%s/raw.csv.partial", dir);
+	snprintf(csv->final, sizeof(csv->final), "%s/raw.csv", dir);
+	if (raw_file_cut(csv->partial, keep))
+		return -1;
+	csv->f = fopen(csv->partial, "a");
+	if (!csv->f) {
+		pr_errno("%s: cannot write", csv->partial);
+		return -1;
+	}
+	return 0;
+}
+
+long raw_csv_bytes(const struct raw_csv *csv)
+{
+	return ftell(csv->f);
 }
 
 int raw_csv_append(struct raw_csv *csv, const struct bench_config *config,
@@ -89,11 +144,7 @@ int raw_csv_append(struct raw_csv *csv, const struct bench_config *config,
 {
 	for (size_t i = 0; i < n; i++)
 		raw_csv_write_row(csv->f, config, &rows[i]);
-	if (fflush(csv->f) != 0 || fsync(fileno(csv->f)) != 0) {
-		pr_errno("%s: cannot write (disk full?)", csv->partial);
-		return -1;
-	}
-	return 0;
+	return sync_rows(csv);
 }
 
 int raw_csv_finish(struct raw_csv *csv)

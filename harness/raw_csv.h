@@ -21,9 +21,20 @@ struct raw_csv {
 };
 
 int raw_csv_open(struct raw_csv *csv, const char *dir);
+/* For a resumed run: cuts raw.csv.partial to keep bytes (the end of its
+ * last finished round) and appends from there. */
+int raw_csv_reopen(struct raw_csv *csv, const char *dir, long keep);
+/* The file's size with every row appended so far. */
+long raw_csv_bytes(const struct raw_csv *csv);
+/* Cuts a partial file back to keep bytes; -1 if it is shorter. */
+int raw_file_cut(const char *path, long keep);
+/* Appends and syncs rows. */
 int raw_csv_append(struct raw_csv *csv, const struct bench_config *config,
 		   const struct instance_result *rows, size_t n);
 int raw_csv_finish(struct raw_csv *csv);
+
+/* The header line, with its newline. */
+void raw_csv_write_header(FILE *f);
 
 /* One row, as text, for tests. */
 void raw_csv_write_row(FILE *f, const struct bench_config *config,

@@ -17,6 +17,8 @@ enum bench_point {
 	NR_POINTS
 };
 
+#define REASON_SIZE 120
+
 enum instance_status {
 	INSTANCE_OK,
 	INSTANCE_TIMEOUT,   /* no linux_start_user before the deadline */
@@ -46,7 +48,7 @@ struct instance_result {
 	double user_ms;
 	double system_ms;
 	enum instance_status status;
-	char reason[120];
+	char reason[REASON_SIZE]; /* one line of UTF-8 (failure_reason.h) */
 };
 
 /* The names loadvm writes for each bench_point. */

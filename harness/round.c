@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "round.h"
+#include "signal_pid.h"
 
 #include "backend.h"
+#include "failure_reason.h"
 #include "kvm_tracefs.h"
 #include "log.h"
 #include "sharing_log.h"
 #include "monotonic.h"
+#include "progress_log.h"
+#include "seconds.h"
 #include "trace_input.h"
 
 #include <errno.h>
@@ -38,6 +42,7 @@ struct running {
 	volatile int64_t *zero_ns; /* CLOCK_MONOTONIC at exec, written by the child */
 	int eof;		   /* the trace channel closed: the VMM has ended */
 	int reaped;
+	int reported; /* its boot or failure is in progress.log */
 	char log_path[512];
 };
 
@@ -57,7 +62,7 @@ static int booted(const struct running *r)
 static void set_failure(struct instance_result *res, enum instance_status status, const char *why)
 {
 	res->status = status;
-	snprintf(res->reason, sizeof(res->reason), "%s", why);
+	reason_set(res->reason, sizeof(res->reason), why);
 }
 
 /* fd becomes target in the child, inheritable (fd < 0: the backend has no
@@ -184,6 +189,7 @@ static void close_channel(struct running *r, int channel, int epfd)
 }
 
 struct round_state {
+	const struct bench_config *config;
 	struct running *runs;
 	unsigned n;
 	struct kvm_tracefs tracefs; /* pipe_fd < 0: not used this round */
@@ -233,6 +239,20 @@ static void watch(int epfd, int fd, uint64_t tag)
 		epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+/* One line per instance as it boots or fails: a long round with many
+ * guests keeps showing life to whoever watches progress.log. */
+static void report(const struct round_state *s, struct running *r, const char *what)
+{
+	const struct instance_result *res = r->res;
+
+	if (r->reported)
+		return;
+	r->reported = 1;
+	progress_log_event(
+		s->config->progress, "instance loader=%s instances=%u round=%u index=%u %s",
+		s->config->loaders[res->loader], res->instances, res->round, res->index, what);
+}
+
 static void handle(struct round_state *s, uint64_t tag, int epfd)
 {
 	struct running *r;
@@ -248,6 +268,10 @@ static void handle(struct round_state *s, uint64_t tag, int epfd)
 		r->eof |= channel == CHANNEL_TRACE;
 		close_channel(r, channel, epfd);
 	}
+	if (booted(r))
+		report(s, r, "booted");
+	else if (r->eof)
+		report(s, r, "ended");
 }
 
 /* epoll until every instance booted, hit EOF, or the deadline passed;
@@ -263,12 +287,12 @@ static void follow_traces(struct round_state *s, double deadline_s)
 			watch(epfd, runs[i].fd[c], (uint64_t)i * NR_CHANNELS + (uint64_t)c);
 	watch(epfd, s->tracefs.pipe_fd, TRACEFS_TAG);
 	while (pending(runs, s->n) > 0) {
-		double left_ms = (deadline_s - monotonic_s()) * 1000.0;
+		int left_ms = seconds_to_ms_up(deadline_s - monotonic_s());
 		int ready;
 
 		if (left_ms <= 0)
 			break;
-		ready = epoll_wait(epfd, events, 64, (int)left_ms + 1);
+		ready = epoll_wait(epfd, events, 64, left_ms);
 		for (int e = 0; e < ready; e++)
 			handle(s, events[e].data.u64, epfd);
 	}
@@ -281,6 +305,7 @@ static void follow_traces(struct round_state *s, double deadline_s)
 		if (!booted(r) && !r->eof && r->res->status == INSTANCE_OK)
 			set_failure(r->res, INSTANCE_TIMEOUT,
 				    "no linux_start_user before the timeout");
+		report(s, r, booted(r) ? "booted" : instance_status_name(r->res->status));
 		for (int c = 0; c < NR_CHANNELS; c++)
 			close_channel(r, c, epfd);
 		if (r->backend->log_channel)
@@ -289,24 +314,9 @@ static void follow_traces(struct round_state *s, double deadline_s)
 	close(epfd);
 }
 
-static void last_log_line(const char *path, char *out, size_t size)
-{
-	char buf[1024];
-	FILE *f = fopen(path, "r");
-
-	out[0] = '\0';
-	if (!f)
-		return;
-	while (fgets(buf, sizeof(buf), f))
-		if (buf[strspn(buf, "\r\n")] != '\0') /* a serial console ends lines with \r\n */
-			snprintf(out, size, "%.*s", (int)size - 1, buf);
-	fclose(f);
-	out[strcspn(out, "\r\n")] = '\0';
-}
-
 static void record_exit(struct running *r, int status, const struct rusage *ru)
 {
-	char why[sizeof(r->res->reason)], line[96];
+	char why[sizeof(r->res->reason)];
 
 	r->reaped = 1;
 	r->res->minor_faults = ru->ru_minflt;
@@ -314,16 +324,8 @@ static void record_exit(struct running *r, int status, const struct rusage *ru)
 	r->res->system_ms = (double)ru->ru_stime.tv_sec * 1e3 + (double)ru->ru_stime.tv_usec / 1e3;
 	if (booted(r))
 		return;
-	last_log_line(r->log_path, line, sizeof(line));
-	/* A VMM that exits quietly when its guest resets (QEMU with -no-reboot
-	 * after a panic): the guest's console says why. */
-	if (!line[0])
-		last_log_line(r->launch.serial, line, sizeof(line));
-	if (WIFSIGNALED(status))
-		snprintf(why, sizeof(why), "killed by signal %d", WTERMSIG(status));
-	else
-		snprintf(why, sizeof(why), "exit %d%s%s", WEXITSTATUS(status), line[0] ? ": " : "",
-			 line);
+	/* The VMM's stderr, or its guest's console when that says nothing. */
+	reason_exit(why, sizeof(why), status, r->log_path, r->launch.serial);
 	if (r->res->status == INSTANCE_OK)
 		set_failure(r->res, INSTANCE_EXITED, why);
 }
@@ -336,7 +338,7 @@ static void stop_all(struct running *runs, unsigned n)
 
 	for (unsigned i = 0; i < n; i++)
 		if (runs[i].res->pid > 0 && !runs[i].reaped) {
-			kill(runs[i].res->pid, SIGTERM);
+			signal_pid(runs[i].res->pid, SIGTERM);
 			left++;
 		}
 	while (left > 0) {
@@ -350,7 +352,7 @@ static void stop_all(struct running *runs, unsigned n)
 			if (r->res->pid <= 0 || r->reaped)
 				continue;
 			if (forced)
-				kill(r->res->pid, SIGKILL);
+				signal_pid(r->res->pid, SIGKILL);
 			if (wait4(r->res->pid, &status, forced ? 0 : WNOHANG, &ru) == r->res->pid) {
 				record_exit(r, status, &ru);
 				left--;
@@ -474,7 +476,7 @@ static void open_tracefs(const struct bench_config *config, struct round_state *
 int round_run(const struct bench_config *config, unsigned int loader, unsigned int n,
 	      unsigned int round, struct instance_result *results, struct round_timing *timing)
 {
-	struct round_state s = { calloc(n, sizeof(struct running)), n, { .pipe_fd = -1 } };
+	struct round_state s = { config, calloc(n, sizeof(struct running)), n, { .pipe_fd = -1 } };
 	int64_t *zeros = mmap(NULL, (n + 1) * sizeof(int64_t), PROT_READ | PROT_WRITE,
 			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	double start, booted_at, sample_start;
@@ -502,7 +504,7 @@ int round_run(const struct bench_config *config, unsigned int loader, unsigned i
 	booted_at = monotonic_s();
 	timing->boot_ms = (booted_at - start) * 1e3;
 	if (config->settle_s > 0)
-		usleep((useconds_t)(config->settle_s * 1e6));
+		sleep_s(config->settle_s);
 	reap_exited(s.runs, n);
 	sample_start = monotonic_s();
 	sample(s.runs, n);

@@ -2,14 +2,15 @@
 #include "sharing_log.h"
 
 #include "log.h"
+#include "raw_csv.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-int sharing_log_open(struct sharing_log *log, const char *dir, const char *kernel,
-		     const char *initrd)
+static int open_log(struct sharing_log *log, const char *dir, const char *kernel,
+		    const char *initrd, long keep)
 {
 	struct stat st;
 	size_t slots;
@@ -27,14 +28,35 @@ int sharing_log_open(struct sharing_log *log, const char *dir, const char *kerne
 	log->counts = calloc(slots, sizeof(*log->counts));
 	snprintf(log->partial, sizeof(log->partial), "%s/sharing.csv.partial", dir);
 	snprintf(log->final, sizeof(log->final), "%s/sharing.csv", dir);
-	log->f = fopen(log->partial, "w");
+	if (keep >= 0 && raw_file_cut(log->partial, keep))
+		return -1;
+	log->f = fopen(log->partial, keep >= 0 ? "a" : "w");
 	if (!log->f || !log->counts) {
 		pr_errno("%s: cannot write", log->partial);
 		return -1;
 	}
+	if (keep >= 0)
+		return 0;
 	fputs("loader,instances,round,instance,file,region,bytes,pages,shared,copied,untouched\n",
 	      log->f);
-	return 0;
+	return sharing_log_flush(log);
+}
+
+int sharing_log_open(struct sharing_log *log, const char *dir, const char *kernel,
+		     const char *initrd)
+{
+	return open_log(log, dir, kernel, initrd, -1);
+}
+
+int sharing_log_reopen(struct sharing_log *log, const char *dir, const char *kernel,
+		       const char *initrd, long keep)
+{
+	return open_log(log, dir, kernel, initrd, keep);
+}
+
+long sharing_log_bytes(const struct sharing_log *log)
+{
+	return ftell(log->f);
 }
 
 static void rows_for(struct sharing_log *log, const char *loader, const struct instance_result *res,

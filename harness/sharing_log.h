@@ -33,6 +33,13 @@ struct sharing_log {
 int sharing_log_open(struct sharing_log *log, const char *dir, const char *kernel,
 		     const char *initrd);
 
+/* For a resumed run: cuts DIR/sharing.csv.partial back to keep bytes (the
+ * end of the last finished round) and appends from there. */
+int sharing_log_reopen(struct sharing_log *log, const char *dir, const char *kernel,
+		       const char *initrd, long keep);
+/* The file's size with every row written so far. */
+long sharing_log_bytes(const struct sharing_log *log);
+
 /* Appends the rows of one sampled instance; a VMM that mapped nothing (the
  * copy loader) adds none. */
 void sharing_log_instance(struct sharing_log *log, const char *loader,

@@ -17,7 +17,11 @@ struct sample_stats {
 /* samples may be reordered (sorted). */
 void stats_compute(double *samples, unsigned int n, struct sample_stats *out);
 
-/* Two-sided 95% Student t quantile for df degrees of freedom. */
-double student_t95(unsigned int df);
+/* The p-quantile of Student's t with df > 0 degrees of freedom (not only
+ * whole ones: Welch's df is not), e.g. 0.975 for a two-sided 95% interval.
+ * Within 1e-10 relative up to df = 1e6 and 1e-7 up to 2^32; NaN outside
+ * 0 <= p <= 1, for df <= 0, and where a p below 1e-16 puts t out of reach
+ * of doubles; +-INFINITY at p = 1 and 0. */
+double student_t_quantile(double p, double df);
 
 #endif

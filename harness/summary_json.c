@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "summary_json.h"
 
+#include "config_record.h"
+
 #include "backend.h"
 #include "json_writer.h"
 #include "version.h"
@@ -33,24 +35,6 @@ static void write_metric(struct json_writer *j, const char *key, const struct me
 	json_object_end(j);
 }
 
-static void write_image(struct json_writer *j, const char *key, const struct image_info *image)
-{
-	char hash[24];
-
-	if (!image->path) {
-		json_null(j, key);
-		return;
-	}
-	json_object_begin(j, key);
-	json_string(j, "path", image->path);
-	if (image->present) {
-		snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)image->hash);
-		json_integer(j, "bytes", (long long)image->bytes);
-		json_string(j, "fnv1a64", hash);
-	}
-	json_object_end(j);
-}
-
 static void write_context(struct json_writer *j, const struct run_context *ctx,
 			  const struct bench_config *config)
 {
@@ -65,8 +49,9 @@ static void write_context(struct json_writer *j, const struct run_context *ctx,
 	json_string(j, "ksm_run", ctx->ksm);
 	json_string(j, "loadvm_version", ctx->loadvm_version);
 	json_string(j, "loadbench_version", KVMLB_VERSION " (" KVMLB_GIT_REV ")");
-	write_image(j, "kernel", &ctx->kernel);
-	write_image(j, "initrd", &ctx->initrd);
+	config_record_image(j, "kernel", &ctx->kernel);
+	config_record_image(j, "initrd", &ctx->initrd);
+	json_integer(j, "resumes", ctx->resumes);
 	if (config_has_vmm(config, &backend_qemu)) {
 		json_object_begin(j, "qemu");
 		json_string(j, "path", config->qemu);
@@ -84,18 +69,7 @@ static void write_context(struct json_writer *j, const struct run_context *ctx,
 static void write_config(struct json_writer *j, const struct bench_config *config)
 {
 	json_object_begin(j, "config");
-	json_array_begin(j, "instances");
-	for (unsigned i = 0; i < config->nr_instance_counts; i++)
-		json_integer(j, NULL, config->instance_counts[i]);
-	json_array_end(j);
-	json_array_begin(j, "loaders");
-	for (unsigned i = 0; i < config->nr_loaders; i++)
-		json_string(j, NULL, config->loaders[i]);
-	json_array_end(j);
-	json_array_begin(j, "vmms");
-	for (unsigned i = 0; i < config->nr_vmms; i++)
-		json_string(j, NULL, config->vmms[i]->name);
-	json_array_end(j);
+	config_record_lists(j, config);
 	json_integer(j, "rounds", config->rounds);
 	json_integer(j, "mem_mib", config->mem_mib);
 	json_integer(j, "vcpus", config->vcpus);

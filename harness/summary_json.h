@@ -9,7 +9,9 @@
 
 #include <stdio.h>
 
-#define SUMMARY_SCHEMA "kvm-loadbench/summary/1"
+/* 3: context.kernel/initrd carry "sha256" (SHA-256, as sha256sum prints it)
+ * in place of "fnv1a64". */
+#define SUMMARY_SCHEMA "kvm-loadbench/summary/3"
 
 void summary_json_write(FILE *f, const struct run_summary *summary, const struct run_context *ctx,
 			double harness_cpu_ms);

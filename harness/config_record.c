@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+#include "config_record.h"
+
+#include "atomic_file.h"
+#include "backend.h"
+#include "json_writer.h"
+#include "log.h"
+#include "sha256.h"
+#include "version.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Bumped when a field is added or changed, so an old directory is refused,
+ * not misread. 2: the images' digests are SHA-256 ("sha256"), not FNV-1a. */
+#define CONFIG_SCHEMA "kvm-loadbench/config/2"
+
+static void digest(struct json_writer *j, const char *key, const char *path)
+{
+	uint64_t bytes;
+	char hex[SHA256_HEX_SIZE];
+
+	json_object_begin(j, key);
+	json_string(j, "path", path);
+	if (path && sha256_file(path, hex, &bytes) == 0) {
+		json_integer(j, "bytes", (long long)bytes);
+		json_string(j, "sha256", hex);
+	}
+	json_object_end(j);
+}
+
+/* The images' digests come from the context (hashed once per run: a 53 MB
+ * vmlinux takes seconds under the rig's TCG). No image: null. */
+void config_record_image(struct json_writer *j, const char *key, const struct image_info *info)
+{
+	if (!info->path) {
+		json_null(j, key);
+		return;
+	}
+	json_object_begin(j, key);
+	json_string(j, "path", info->path);
+	if (info->present) {
+		json_integer(j, "bytes", (long long)info->bytes);
+		json_string(j, "sha256", info->sha256);
+	}
+	json_object_end(j);
+}
+
+void config_record_lists(struct json_writer *j, const struct bench_config *config)
+{
+	json_array_begin(j, "instances");
+	for (unsigned i = 0; i < config->nr_instance_counts; i++)
+		json_integer(j, NULL, config->instance_counts[i]);
+	json_array_end(j);
+	json_array_begin(j, "loaders");
+	for (unsigned i = 0; i < config->nr_loaders; i++)
+		json_string(j, NULL, config->loaders[i]);
+	json_array_end(j);
+	json_array_begin(j, "vmms");
+	for (unsigned i = 0; i < config->nr_vmms; i++)
+		json_string(j, NULL, config->vmms[i]->name);
+	json_array_end(j);
+}
+
+static void guest(struct json_writer *j, const struct bench_config *config)
+{
+	json_integer(j, "rounds", config->rounds);
+	/* run_all's order; a change to it must change this name. */
+	json_string(j, "order", "instances, round, loaders alternating by round");
+	json_integer(j, "mem_mib", config->mem_mib);
+	json_integer(j, "vcpus", config->vcpus);
+	json_string(j, "cmdline_extra", config->cmdline ? config->cmdline : "");
+	json_number(j, "settle_s", config->settle_s);
+	json_number(j, "timeout_s", config->timeout_s);
+	json_string(j, "cache", config->cache);
+	json_string(j, "break_symbol", config->break_symbol);
+	json_string(j, "system_map", config->system_map);
+	json_integer(j, "formats", config->formats);
+}
+
+static void qemu(struct json_writer *j, const struct bench_config *config,
+		 const struct run_context *ctx)
+{
+	if (!config_has_vmm(config, &backend_qemu)) {
+		json_null(j, "qemu");
+		return;
+	}
+	json_object_begin(j, "qemu");
+	digest(j, "binary", config->qemu);
+	json_string(j, "version", ctx->qemu_version);
+	json_string(j, "machine", config->qemu_machine);
+	json_string(j, "accel", config->qemu_accel);
+	json_string(j, "qemu_init_end", config->qemu_init_end);
+	json_string(j, "private_dir", config->private_dir);
+	json_object_end(j);
+}
+
+void config_record_print(FILE *f, const struct bench_config *config, const struct run_context *ctx)
+{
+	struct json_writer j;
+
+	json_init(&j, f);
+	json_object_begin(&j, NULL);
+	json_string(&j, "schema", CONFIG_SCHEMA);
+	config_record_image(&j, "kernel", &ctx->kernel);
+	config_record_image(&j, "initrd", &ctx->initrd);
+	config_record_lists(&j, config);
+	guest(&j, config);
+	qemu(&j, config, ctx);
+	digest(&j, "loadvm", config->loadvm);
+	json_string(&j, "loadvm_version", ctx->loadvm_version);
+	json_string(&j, "loadbench_version", KVMLB_VERSION " (" KVMLB_GIT_REV ")");
+	json_string(&j, "kvm_mode", ctx->kvm_mode);
+	json_string(&j, "host_kernel", ctx->host_kernel);
+	json_string(&j, "thp", ctx->thp);
+	json_string(&j, "ksm_run", ctx->ksm);
+	json_object_end(&j);
+}
+
+int config_record_write(const char *dir, const struct bench_config *config,
+			const struct run_context *ctx)
+{
+	struct atomic_file af = { 0 };
+	FILE *f = atomic_open(&af, dir, "config.json");
+
+	if (!f)
+		return -1;
+	config_record_print(f, config, ctx);
+	return atomic_commit(&af);
+}
+
+/* The first line where a and b differ, trimmed, into out. */
+static void first_difference(const char *a, const char *b, char *out, size_t size)
+{
+	size_t start = 0, i = 0, end;
+
+	while (a[i] && a[i] == b[i]) {
+		if (a[i] == '\n')
+			start = i + 1;
+		i++;
+	}
+	while (a[start] == ' ')
+		start++;
+	end = start + strcspn(a + start, "\n");
+	if (end > start && a[end - 1] == ',')
+		end--;
+	snprintf(out, size, "%.*s", (int)(end - start), a + start);
+}
+
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int c;
+
+	if (!f)
+		return NULL;
+	mem = open_memstream(&text, &len);
+	while (mem && (c = fgetc(f)) != EOF)
+		fputc(c, mem);
+	if (mem)
+		fclose(mem);
+	fclose(f);
+	return text;
+}
+
+int config_record_check(const char *dir, const struct bench_config *config,
+			const struct run_context *ctx)
+{
+	char path[4200], there[160], here[160];
+	char *now = NULL, *stored;
+	size_t len = 0;
+	FILE *mem = open_memstream(&now, &len);
+	int same;
+
+	snprintf(path, sizeof(path), "%s/config.json", dir);
+	stored = read_all(path);
+	if (!mem || !stored) {
+		pr_errno("--resume %s: cannot read %s", dir, path);
+		if (mem)
+			fclose(mem);
+		free(now);
+		return -1;
+	}
+	config_record_print(mem, config, ctx);
+	fclose(mem);
+	same = strcmp(stored, now) == 0;
+	if (!same) {
+		first_difference(stored, now, there, sizeof(there));
+		first_difference(now, stored, here, sizeof(here));
+		pr_err("--resume %s: the run there has another configuration (%s there, %s now)",
+		       dir, there, here);
+	}
+	free(stored);
+	free(now);
+	return same ? 0 : -1;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config.json: everything that decides a run's numbers (images and their
+ * digests, instances, loaders, VMMs, rounds, guest size, the loader order,
+ * the binaries), written atomically when a run starts. `loadbench --resume
+ * DIR` continues a run only under the very same record: rows measured under
+ * two configurations must never end up in one raw.csv.
+ */
+#ifndef LOADBENCH_CONFIG_RECORD_H
+#define LOADBENCH_CONFIG_RECORD_H
+
+#include "bench_config.h"
+#include "context.h"
+#include "json_writer.h"
+
+#include <stdio.h>
+
+/* The run's instance counts, loaders and VMMs as three JSON arrays (also
+ * summary.json's config). */
+void config_record_lists(struct json_writer *j, const struct bench_config *config);
+/* An image's path, size and digest as an object under key (null if none). */
+void config_record_image(struct json_writer *j, const char *key, const struct image_info *info);
+
+/* Writes the record of this run to f. */
+void config_record_print(FILE *f, const struct bench_config *config, const struct run_context *ctx);
+
+/* DIR/config.json, atomically; -1 after a one-line error. */
+int config_record_write(const char *dir, const struct bench_config *config,
+			const struct run_context *ctx);
+
+/* 0 when DIR/config.json is this run's record; -1 after a one-line error
+ * naming the first line that differs (or why it cannot be read). */
+int config_record_check(const char *dir, const struct bench_config *config,
+			const struct run_context *ctx);
+
+#endif

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What `loadbench --resume` relies on, without guests: the plan's order
+ * (which round comes next), a raw.csv row read back equals the row written
+ * (so a resumed run's summary counts the earlier rounds as measured), its
+ * reason one quoted line whatever it holds, rows that are not this run's
+ * are rejected, and the rows of the finished rounds
+ * must be exactly the plan's, each once.
+ */
+#include "../support/test_main.h"
+
+#include "../support/python_check.h"
+
+#include "raw_csv.h"
+#include "raw_csv_read.h"
+#include "resume.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct bench_config config;
+
+static int setup(void **state)
+{
+	(void)state;
+	config.instance_counts[0] = 1;
+	config.instance_counts[1] = 2;
+	config.nr_instance_counts = 2;
+	config.loaders[0] = "copy";
+	config.loaders[1] = "mmap";
+	config.nr_loaders = 2;
+	config.rounds = 2;
+	return 0;
+}
+
+/* Loaders alternate their order by round; instance counts are outermost. */
+static void plan_follows_run_order(void **state)
+{
+	static const unsigned want[][3] = { { 0, 0, 0 }, { 0, 0, 1 }, { 0, 1, 1 }, { 0, 1, 0 },
+					    { 1, 0, 0 }, { 1, 0, 1 }, { 1, 1, 1 }, { 1, 1, 0 } };
+
+	(void)state;
+	assert_int_equal(plan_steps(&config), 8);
+	for (unsigned i = 0; i < 8; i++) {
+		struct plan_step s = plan_step(&config, i);
+
+		assert_int_equal(s.count_index, want[i][0]);
+		assert_int_equal(s.round, want[i][1]);
+		assert_int_equal(s.loader, want[i][2]);
+	}
+}
+
+static void fill(struct instance_result *r, unsigned loader, unsigned n, unsigned round,
+		 unsigned index)
+{
+	memset(r, 0, sizeof(*r));
+	r->loader = loader;
+	r->instances = n;
+	r->round = round;
+	r->index = index;
+	r->pid = 4242;
+	for (int f = 0; f < SMAPS_NR_FIELDS; f++)
+		r->smaps.kb[f] = f == 3 ? -1 : 100 + f;
+	r->uss_kb = 12345;
+	r->point_ns[POINT_LOAD_DONE] = 1000;
+	r->point_ns[POINT_VMM_INIT_END] = 2000;
+	r->point_ns[POINT_LINUX_START_KERNEL] = -1;
+	r->point_ns[POINT_LINUX_START_USER] = 90000000;
+	snprintf(r->point_source[POINT_LINUX_START_KERNEL], 12, "port");
+	snprintf(r->point_source[POINT_VMM_INIT_END], 12, "vmm");
+	r->vm_running_ns = 500;
+	r->vm_running_lag_ns = -7; /* clock error, kept as measured */
+	r->user_exit_ns = -1;
+	r->minor_faults = 77;
+	r->user_ms = 1.25;
+	r->system_ms = 3.5;
+	r->status = INSTANCE_EXITED;
+	snprintf(r->reason, sizeof(r->reason), "said \"no\", then, left");
+}
+
+static char *row_text(const struct instance_result *r)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	raw_csv_write_row(f, &config, r);
+	fclose(f);
+	text[strcspn(text, "\n")] = '\0';
+	return text;
+}
+
+static void row_reads_back_as_written(void **state)
+{
+	struct instance_result in, out;
+	char *text, *again;
+
+	(void)state;
+	fill(&in, 1, 2, 1, 1);
+	text = row_text(&in);
+	again = strdup(text);
+	assert_int_equal(raw_csv_parse_row(again, &config, &out), 0);
+	free(again);
+	assert_int_equal(out.loader, 1);
+	assert_int_equal(out.instances, 2);
+	assert_int_equal(out.round, 1);
+	assert_int_equal(out.index, 1);
+	assert_int_equal(out.status, INSTANCE_EXITED);
+	assert_string_equal(out.reason, in.reason);
+	assert_int_equal(out.smaps.kb[3], -1);
+	assert_int_equal(out.point_ns[POINT_LINUX_START_KERNEL], -1);
+	assert_int_equal(out.vm_running_lag_ns, -7);
+	assert_true(out.user_ms == 1.25 && out.system_ms == 3.5);
+	again = row_text(&out);
+	assert_string_equal(again, text);
+	free(again);
+	free(text);
+}
+
+static char *header_text(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	raw_csv_write_header(f);
+	fclose(f);
+	return text;
+}
+
+/* raw.csv's reason cell: quoted, "" for a quote, commas kept, one line
+ * (CR and LF among the control characters that become spaces), bytes that
+ * are not UTF-8 as U+FFFD; what raw_csv_read and Python's csv module read
+ * back is the same text. */
+static void reason_cell_is_one_quoted_line(void **state)
+{
+	static const char want_cell[] = ",\"\"\"start\"\", a, b  c  d \xef\xbf\xbd  [0m end\"\"\",";
+	static const char want_reason[] = "\"start\", a, b  c  d \xef\xbf\xbd  [0m end\"";
+	struct instance_result in, out;
+	char *text, *again, *script, *header, hex[2 * sizeof(want_reason) + 1];
+	int cols = 1;
+
+	(void)state;
+	fill(&in, 0, 1, 0, 0);
+	snprintf(in.reason, sizeof(in.reason), "\"start\", a, b\r\nc\n\rd \xff \x1b[0m end\"");
+	text = row_text(&in);
+	assert_non_null(strstr(text, want_cell));
+	assert_null(strchr(text, '\r'));
+	again = strdup(text);
+	assert_int_equal(raw_csv_parse_row(again, &config, &out), 0);
+	assert_string_equal(out.reason, want_reason);
+	free(again);
+
+	header = header_text();
+	for (const char *h = header; (h = strchr(h, ',')) != NULL; h++)
+		cols++;
+	free(header);
+	for (size_t i = 0; i < strlen(want_reason); i++)
+		snprintf(hex + 2 * i, 3, "%02x", (unsigned char)want_reason[i]);
+	assert_true(asprintf(&script,
+			     "import csv, io, sys\n"
+			     "rows = list(csv.reader(io.StringIO("
+			     "sys.stdin.buffer.read().decode(\"utf-8\"), newline=\"\")))\n"
+			     "assert len(rows) == 1 and len(rows[0]) == %d, rows\n"
+			     "assert rows[0][6] == bytes.fromhex(\"%s\").decode(\"utf-8\"), "
+			     "rows[0][6]\n",
+			     cols, hex) > 0);
+	assert_int_equal(python_run(script, text, 0), 0);
+	free(script);
+	free(text);
+}
+
+static void foreign_rows_are_rejected(void **state)
+{
+	static const char *const bad[] = {
+		"copy,1,0,0,1,ok",		  /* too few columns */
+		"ksm,1,0,0,1,ok,\"\"",		  /* not a loader of this run */
+		"copy,1,0,0,1,fine,\"\"",	  /* no such status */
+		"copy,1,0,0,1,ok,\"unterminated", /* torn quote */
+	};
+	struct instance_result in, out;
+	char *text, *p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		text = strdup(bad[i]);
+		assert_int_equal(raw_csv_parse_row(text, &config, &out), -1);
+		free(text);
+	}
+	/* A row cut short by a crash. */
+	fill(&in, 0, 1, 0, 0);
+	text = row_text(&in);
+	p = strrchr(text, ',');
+	*p = '\0';
+	assert_int_equal(raw_csv_parse_row(text, &config, &out), -1);
+	free(text);
+}
+
+static void finished_rows_must_follow_the_plan(void **state)
+{
+	struct instance_result rows[6];
+	size_t nr = 0;
+
+	(void)state;
+	/* Steps 0..3: copy N=1 r0, mmap N=1 r0, mmap N=1 r1, copy N=1 r1. */
+	fill(&rows[nr++], 0, 1, 0, 0);
+	fill(&rows[nr++], 1, 1, 0, 0);
+	fill(&rows[nr++], 1, 1, 1, 0);
+	fill(&rows[nr++], 0, 1, 1, 0);
+	assert_int_equal(plan_check_rows(&config, rows, nr, 4), 0);
+	assert_int_equal(plan_check_rows(&config, rows, nr, 3), -1); /* a row too many */
+	assert_int_equal(plan_check_rows(&config, rows, 3, 4), -1);  /* a row missing */
+	rows[3] = rows[2];					     /* a round twice */
+	assert_int_equal(plan_check_rows(&config, rows, nr, 4), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(plan_follows_run_order),
+		cmocka_unit_test(row_reads_back_as_written),
+		cmocka_unit_test(reason_cell_is_one_quoted_line),
+		cmocka_unit_test(foreign_rows_are_rejected),
+		cmocka_unit_test(finished_rows_must_follow_the_plan),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}

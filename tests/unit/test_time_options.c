@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The time options of both programs, through their real option parsers and
+ * without a guest (the KVM tests cover loadbench's the same way, but only
+ * where there is KVM): loadbench's --settle and --timeout and loadvm's
+ * --timeout refuse non-finite, negative and over-a-day values with one
+ * line naming the option and the value, and accept a whole day.
+ */
+#include "../support/test_main.h"
+
+#include "bench_config.h"
+#include "options.h"
+#include "seconds.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_ARGS 8
+
+enum program { LOADBENCH, LOADVM };
+
+struct parsed {
+	int ret;
+	char err[512]; /* what the parser said on stderr */
+	struct bench_config bench;
+	struct loadvm_options vm;
+};
+
+/* Runs one parser on args (NULL-terminated, after the program's name). */
+static void parse_args(enum program program, const char *const *args, struct parsed *out)
+{
+	char *argv[MAX_ARGS + 2];
+	char path[] = "/tmp/kvmlb-time-options-XXXXXX";
+	int argc = 0, saved = dup(STDERR_FILENO), tmp = mkstemp(path);
+	ssize_t got;
+
+	assert_true(saved >= 0 && tmp >= 0);
+	unlink(path);
+	argv[argc++] = program == LOADBENCH ? "loadbench" : "loadvm";
+	while (*args && argc <= MAX_ARGS)
+		argv[argc++] = (char *)*args++;
+	argv[argc] = NULL;
+	memset(out, 0, sizeof(*out));
+	optind = 0; /* getopt starts over for each parse */
+	fflush(stderr);
+	dup2(tmp, STDERR_FILENO);
+	out->ret = program == LOADBENCH ? bench_config_parse(argc, argv, &out->bench)
+					: options_parse(argc, argv, &out->vm);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	got = pread(tmp, out->err, sizeof(out->err) - 1, 0);
+	close(tmp);
+	assert_true(got >= 0);
+	out->err[got] = '\0';
+}
+
+static const char *const bad_seconds[] = {
+	"nan",	 "inf",	  "-inf",     "-1", "-0.5", "86401", "86400.001", "1e10",
+	"1e300", "1e400", "99999999", " 5", "5s",   "0x10",  "",
+};
+
+static void refused(enum program program, const char *option, const char *value)
+{
+	const char *args[] = { "--kernel", "/nonexistent/kvmlb-kernel", option, value, NULL };
+	char want[64];
+	struct parsed p;
+
+	parse_args(program, args, &p);
+	snprintf(want, sizeof(want), "%s '%s'", option, value);
+	if (p.ret != -1 || !strstr(p.err, want) || strchr(p.err, '\n') != p.err + strlen(p.err) - 1)
+		fail_msg("%s %s '%s': returned %d, said \"%s\"",
+			 program == LOADBENCH ? "loadbench" : "loadvm", option, value, p.ret,
+			 p.err);
+}
+
+static void bad_seconds_are_refused_by_name(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_seconds) / sizeof(bad_seconds[0]); i++) {
+		refused(LOADBENCH, "--settle", bad_seconds[i]);
+		refused(LOADBENCH, "--timeout", bad_seconds[i]);
+		refused(LOADVM, "--timeout", bad_seconds[i]);
+	}
+	/* 0 is no timeout, in every spelling; it is a settle time. */
+	refused(LOADBENCH, "--timeout", "0");
+	refused(LOADBENCH, "--timeout", "0.0");
+	refused(LOADVM, "--timeout", "0e0");
+}
+
+/* A whole day is accepted, and becomes in-range system call arguments. */
+static void a_day_is_accepted(void **state)
+{
+	const char *bench_args[] = { "--kernel",  "/nonexistent/kvmlb-kernel",
+				     "--settle",  "86400",
+				     "--timeout", "8.64e4",
+				     NULL };
+	const char *vm_args[] = { "--kernel", "/nonexistent/kvmlb-kernel", "--timeout", "86400",
+				  NULL };
+	const char *settle_zero[] = { "--kernel", "/nonexistent/kvmlb-kernel", "--settle", "0e0",
+				      NULL };
+	struct parsed p;
+
+	(void)state;
+	/* loadbench goes on to check the kernel, which is missing: the options passed. */
+	parse_args(LOADBENCH, bench_args, &p);
+	assert_null(strstr(p.err, "--settle"));
+	assert_null(strstr(p.err, "--timeout"));
+	assert_non_null(strstr(p.err, "/nonexistent/kvmlb-kernel"));
+	assert_true(p.bench.settle_s == 86400.0 && p.bench.timeout_s == 86400.0);
+	assert_int_equal(seconds_to_ms_up(p.bench.timeout_s), 86400000);
+	assert_int_equal(seconds_to_timespec(p.bench.settle_s).tv_sec, 86400);
+	parse_args(LOADBENCH, settle_zero, &p);
+	assert_null(strstr(p.err, "--settle"));
+	assert_true(p.bench.settle_s == 0.0);
+	/* loadvm opens nothing while parsing. */
+	parse_args(LOADVM, vm_args, &p);
+	assert_int_equal(p.ret, 0);
+	assert_string_equal(p.err, "");
+	assert_true(p.vm.timeout_s == 86400.0);
+	assert_int_equal(seconds_to_timeval(p.vm.timeout_s).tv_sec, 86400);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(bad_seconds_are_refused_by_name),
+		cmocka_unit_test(a_day_is_accepted),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
