@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+/* test-needs: host-kvm: the nested rig's KVM delivers no guest-debug exits */
 /*
  * The two ways to get linux_start_kernel checked against each other on
  * the same boot of the bench kernel (make bench-kernel), which both has
@@ -77,9 +78,10 @@ int main(void)
 		cmocka_unit_test(breakpoint_and_port_agree),
 	};
 
-	if (!have_kvm() || access(BENCH_KERNEL, R_OK) != 0) {
-		fprintf(stderr, "test_breakpoint_crosscheck: needs /dev/kvm and " BENCH_KERNEL
-				" (make bench-kernel)\n");
+	require_kvm("test_breakpoint_crosscheck");
+	if (access(BENCH_KERNEL, R_OK) != 0) {
+		fprintf(stderr,
+			"test_breakpoint_crosscheck: needs " BENCH_KERNEL " (make bench-kernel)\n");
 		return 1;
 	}
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+/* test-needs: kvm (tests/run.sh runs it where that is) */
 /*
  * loadbench end to end on the probe guest (this machine's /dev/kvm):
  * instances 1,2 x both loaders x 2 rounds. Every instance boots, the mmap
@@ -17,17 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define RUN_TIMEOUT_S 300
 
 static double read_only_mib;
-
-static const char *loadbench_path(void)
-{
-	const char *env = getenv("LOADBENCH");
-
-	return env && *env ? env : "build/loadbench";
-}
 
 static int setup(void **state)
 {
@@ -35,7 +30,7 @@ static int setup(void **state)
 	struct kernel_image image;
 
 	(void)state;
-	if (!have_kvm() || kernel_image_open(&image, probe_elf_path(), &limits))
+	if (kernel_image_open(&image, probe_elf_path(), &limits))
 		return -1;
 	read_only_mib = (double)image.segments[0].file_size / (1 << 20);
 	kernel_image_close(&image);
@@ -129,38 +124,6 @@ static void probe_run_measures_sharing(void **state)
 	free(csv);
 }
 
-static void kernel_point_sources_are_recorded(void **state)
-{
-	const char *dir = test_path("bench-bp");
-	const char *argv[] = { loadbench_path(),
-			       "--kernel",
-			       probe_elf_path(),
-			       "--instances",
-			       "1",
-			       "--rounds",
-			       "1",
-			       "--settle",
-			       "0",
-			       "--break-symbol",
-			       "probe_main",
-			       "--out",
-			       dir,
-			       "--quiet",
-			       NULL };
-	char *csv, *json;
-
-	(void)state;
-	assert_int_equal(run_cmd(argv, test_path("lb.out"), test_path("lb.err"), RUN_TIMEOUT_S), 0);
-	csv = slurp(test_path("bench-bp/raw.csv"));
-	json = slurp(test_path("bench-bp/summary.json"));
-	assert_non_null(strstr(csv, ",linux_start_kernel_source,"));
-	/* The breakpoint on probe_main fires before the probe writes 6. */
-	assert_non_null(strstr(csv, ",breakpoint,"));
-	assert_non_null(strstr(json, "\"breakpoint\": \"armed\""));
-	free(csv);
-	free(json);
-}
-
 static void failing_guests_are_recorded(void **state)
 {
 	/* jmp $: a guest that never reaches linux_start_user. */
@@ -235,14 +198,129 @@ static void bad_options_are_refused(void **state)
 	assert_int_equal(run_cmd(missing, test_path("lb.out"), test_path("lb.err"), 10), 2);
 }
 
+struct lb_case {
+	const char *args[8]; /* after --kernel; "@name" is test_path(name) */
+	const char *message;
+};
+
+static void make_hostile_files(void)
+{
+	struct elf_fixture f;
+	FILE *big = fopen(test_path("big.initrd"), "w");
+
+	unlink(test_path("fifo"));
+	assert_int_equal(mkfifo(test_path("fifo"), 0600), 0);
+	mkdir(test_path("dir"), 0700);
+	elf_fixture_default(&f);
+	f.has_pvh_note = 0;
+	assert_int_equal(elf_fixture_write(&f, test_path("no-note.elf")), 0);
+	assert_non_null(big);
+	assert_int_equal(ftruncate(fileno(big), 200 << 20), 0); /* sparse */
+	fclose(big);
+}
+
+/* One line naming the input, exit 2, and no --out directory made. */
+static void refused_before_any_round(const struct lb_case *c, const char *long_line)
+{
+	const char *argv[12] = { loadbench_path(), "--out", test_path("never"), "--quiet" };
+	char paths[8][320];
+	int argc = 4, status;
+	char *err;
+
+	for (int i = 0; i < 8 && c->args[i]; i++, argc++) {
+		argv[argc] = c->args[i][0] == '#' ? long_line : c->args[i];
+		if (c->args[i][0] == '@') {
+			snprintf(paths[i], sizeof(paths[i]), "%s", test_path(c->args[i] + 1));
+			argv[argc] = paths[i];
+		}
+	}
+	status = run_cmd(argv, test_path("lb.out"), test_path("lb.err"), 20);
+	err = slurp(test_path("lb.err"));
+	assert_non_null(err);
+	if (status != 2 || !strstr(err, c->message) || strchr(err, '\n') != err + strlen(err) - 1 ||
+	    access(test_path("never"), F_OK) == 0)
+		fail_msg("%s %s: status %d, stderr: %s(wanted '%s', no --out dir)", c->args[0],
+			 c->args[1], status, err, c->message);
+	free(err);
+}
+
+static void hostile_inputs_are_refused_before_any_round(void **state)
+{
+	static char long_line[5000];
+	static const struct lb_case cases[] = {
+		{ { "--kernel", "@fifo" }, "fifo: not a regular file (a FIFO)" },
+		{ { "--kernel", "@dir" }, "not a regular file (a directory)" },
+		{ { "--kernel", "/dev/zero" }, "/dev/zero: not a regular file" },
+		{ { "--kernel", "@no-note.elf" }, "no-note.elf: no PVH entry note" },
+		{ { "--kernel", "@missing.elf" }, "missing.elf: No such file" },
+		{ { "--kernel", "PROBE", "--initrd", "@fifo" }, "fifo: not a regular file" },
+		{ { "--kernel", "PROBE", "--initrd", "/dev/zero" }, "not a regular file" },
+		{ { "--kernel", "PROBE", "--initrd", "@big.initrd" },
+		  "larger than the free guest" },
+		{ { "--kernel", "PROBE", "--cmdline", "#" }, "--cmdline: too long" },
+		{ { "--kernel", "PROBE", "--loadvm", "@dir" }, "--loadvm" },
+		{ { "--kernel", "PROBE", "--loadvm", "@no-note.elf" }, "not executable" },
+		{ { "--kernel", "PROBE", "--settle", "nan" }, "--settle 'nan'" },
+		{ { "--kernel", "PROBE", "--settle", "-1" }, "--settle '-1'" },
+		{ { "--kernel", "PROBE", "--settle", "1e10" }, "--settle '1e10'" },
+		{ { "--kernel", "PROBE", "--timeout", "inf" }, "--timeout 'inf'" },
+		{ { "--kernel", "PROBE", "--timeout", "0.0" }, "--timeout '0.0'" },
+		{ { "--kernel", "PROBE", "--timeout", "99999999" }, "--timeout '99999999'" },
+	};
+
+	(void)state;
+	make_hostile_files();
+	memset(long_line, 'x', sizeof(long_line) - 1);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct lb_case c = cases[i];
+
+		if (strcmp(c.args[1], "PROBE") == 0)
+			c.args[1] = probe_elf_path();
+		refused_before_any_round(&c, long_line);
+	}
+}
+
+/* 0 is a settle time in every spelling: the run goes ahead. */
+static void settle_zero_in_every_spelling(void **state)
+{
+	static const char *const zeros[] = { "0", "0.0", "0e0" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(zeros) / sizeof(zeros[0]); i++) {
+		const char *argv[] = { loadbench_path(),
+				       "--kernel",
+				       probe_elf_path(),
+				       "--instances",
+				       "1",
+				       "--rounds",
+				       "1",
+				       "--loaders",
+				       "mmap",
+				       "--settle",
+				       zeros[i],
+				       "--out",
+				       test_path("settle0"),
+				       "--quiet",
+				       NULL };
+		char *cmd;
+
+		assert_int_equal(run_cmd(argv, test_path("lb.out"), test_path("lb.err"), 120), 0);
+		assert_int_equal(asprintf(&cmd, "rm -rf '%s'", test_path("settle0")) > 0, 1);
+		assert_int_equal(system(cmd), 0);
+		free(cmd);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(probe_run_measures_sharing),
-		cmocka_unit_test(kernel_point_sources_are_recorded),
 		cmocka_unit_test(failing_guests_are_recorded),
 		cmocka_unit_test(bad_options_are_refused),
+		cmocka_unit_test(hostile_inputs_are_refused_before_any_round),
+		cmocka_unit_test(settle_zero_in_every_spelling),
 	};
 
+	require_kvm("test_loadbench");
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

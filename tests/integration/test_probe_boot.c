@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+/* test-needs: kvm (tests/run.sh runs it where that is) */
 /* loadvm boots the probe guest on this machine's /dev/kvm, with each loader:
  * the guest's own checks pass, trace points arrive in order, the VM ends
  * with the documented exit status. */
@@ -6,6 +7,7 @@
 
 #include "../support/elf_fixture.h"
 #include "../support/spawn.h"
+#include "signal_pid.h"
 #include "../support/trace_file.h"
 
 #include <signal.h>
@@ -23,10 +25,6 @@ static char cmdline[128];
 static int setup(void **state)
 {
 	(void)state;
-	if (!have_kvm()) {
-		fprintf(stderr, "test_probe_boot: /dev/kvm not usable here\n");
-		return -1;
-	}
 	initrd_sum = make_test_initrd(test_path("probe.initrd"), INITRD_BYTES);
 	if (!initrd_sum)
 		return -1;
@@ -129,89 +127,6 @@ static void boots_with_several_vcpus(void **state)
 	assert_file_contains(test_path("serial.txt"), "probe: ok");
 }
 
-/* Runs the probe to linux_start_user with extra arguments; reads its trace. */
-static void boot_with(const char *const extra[], struct trace_file *trace)
-{
-	const char *argv[16] = { loadvm_path(),
-				 "--kernel",
-				 probe_elf_path(),
-				 "--trace",
-				 test_path("trace-bp.jsonl"),
-				 "--exit-after",
-				 "user" };
-	int argc = 7;
-
-	for (int i = 0; extra[i]; i++)
-		argv[argc++] = extra[i];
-	assert_int_equal(
-		run_cmd(argv, test_path("stdout.txt"), test_path("stderr.txt"), BOOT_TIMEOUT_S), 0);
-	assert_true(trace_file_read(test_path("trace-bp.jsonl"), trace) >= 4);
-}
-
-/* probe_main's first statement writes 6: the breakpoint on its entry must
- * come first and within a few instructions of the port write. */
-static void assert_breakpoint_then_port(const struct trace_file *t)
-{
-	int bp = -1, port = -1;
-
-	for (unsigned i = 0; i < t->count; i++) {
-		if (strcmp(t->points[i].name, "linux_start_kernel") != 0)
-			continue;
-		if (strcmp(t->points[i].source, "breakpoint") == 0)
-			bp = (int)i;
-		else if (strcmp(t->points[i].source, "port") == 0)
-			port = (int)i;
-	}
-	if (bp < 0 || port < bp) {
-		fail_msg("want a breakpoint linux_start_kernel before the port one");
-		return;
-	}
-	printf("# breakpoint to port write: %.3f ms\n",
-	       (double)(t->points[port].ns - t->points[bp].ns) / 1e6);
-	assert_true(t->points[port].ns - t->points[bp].ns < 50 * 1000 * 1000ULL);
-}
-
-static void breakpoint_marks_the_kernel_entry(void **state)
-{
-	const char *const extra[] = { "--break-symbol", "probe_main", NULL };
-	struct trace_file trace;
-
-	(void)state;
-	boot_with(extra, &trace);
-	assert_breakpoint_then_port(&trace);
-}
-
-static void breakpoint_from_a_system_map(void **state)
-{
-	const char *map = test_path("probe.map");
-	const char *const extra[] = { "--break-symbol", "probe_main", "--system-map", map, NULL };
-	const char *nm[] = { "/usr/bin/nm", probe_elf_path(), NULL };
-	struct trace_file trace;
-
-	(void)state;
-	/* nm prints "address type name", the System.map format. */
-	assert_int_equal(run_cmd(nm, map, test_path("nm.err"), 10), 0);
-	boot_with(extra, &trace);
-	assert_breakpoint_then_port(&trace);
-}
-
-static void breakpoint_that_never_hits_is_reported_missing(void **state)
-{
-	/* A data symbol: never executed, so the breakpoint can never hit. */
-	const char *const extra[] = { "--break-symbol", "probe_ro_blob", NULL };
-	struct trace_file trace;
-	char *text;
-
-	(void)state;
-	boot_with(extra, &trace);
-	for (unsigned i = 0; i < trace.count; i++)
-		assert_string_not_equal(trace.points[i].source, "breakpoint");
-	text = slurp(test_path("trace-bp.jsonl"));
-	assert_non_null(strstr(text, "{\"name\":\"linux_start_kernel\",\"value\":null,\"ns\":null,"
-				     "\"source\":\"breakpoint\",\"missing\":true}"));
-	free(text);
-}
-
 static void wrong_initrd_sum_makes_probe_fail(void **state)
 {
 	(void)state;
@@ -254,7 +169,7 @@ static void sigterm_ends_a_halted_guest_cleanly(void **state)
 	pid = spawn_cmd(argv, test_path("stdout.txt"), test_path("stderr.txt"));
 	assert_true(
 		wait_for_text(test_path("trace-term.jsonl"), "linux_start_user", BOOT_TIMEOUT_S));
-	kill(pid, SIGTERM);
+	signal_pid(pid, SIGTERM);
 	assert_int_equal(wait_cmd(pid, 10), 0);
 }
 
@@ -294,9 +209,6 @@ int main(void)
 		cmocka_unit_test(mmap_loader_boots_probe),
 		cmocka_unit_test(boots_with_several_vcpus),
 		cmocka_unit_test(wrong_initrd_sum_makes_probe_fail),
-		cmocka_unit_test(breakpoint_marks_the_kernel_entry),
-		cmocka_unit_test(breakpoint_from_a_system_map),
-		cmocka_unit_test(breakpoint_that_never_hits_is_reported_missing),
 		cmocka_unit_test(exit_after_load_stops_before_the_guest_runs),
 		cmocka_unit_test(exit_after_kernel_stops_at_start_kernel),
 		cmocka_unit_test(sigterm_ends_a_halted_guest_cleanly),
@@ -304,5 +216,6 @@ int main(void)
 		cmocka_unit_test(triple_fault_exits_with_status_3),
 	};
 
+	require_kvm("test_probe_boot");
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

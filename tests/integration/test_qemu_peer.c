@@ -21,6 +21,7 @@
 
 #include "../support/raw_rows.h"
 #include "../support/spawn.h"
+#include "signal_pid.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -36,13 +37,6 @@
 #define MIB (1024.0 * 1024.0)
 
 static double image_kb; /* kernel PT_LOAD bytes + initrd, what QEMU maps and reads */
-
-static const char *loadbench_path(void)
-{
-	const char *env = getenv("LOADBENCH");
-
-	return env && *env ? env : "build/loadbench";
-}
 
 static int have_qemu(void)
 {
@@ -256,7 +250,7 @@ static void interrupted_run_leaves_no_copies(void **state)
 		usleep(20000);
 	assert_false(dir_is_empty(private_dir));
 	usleep(300000);
-	kill(pid, SIGINT);
+	signal_pid(pid, SIGINT);
 	assert_int_equal(wait_cmd(pid, 20), 128 + SIGINT);
 	assert_true(dir_is_empty(private_dir));
 	rmdir(private_dir);

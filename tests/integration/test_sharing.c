@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+/* test-needs: kvm (tests/run.sh runs it where that is) */
 /*
  * Page sharing, measured the way users will: two concurrent instances past
  * linux_start_user, read through /proc/PID/smaps_rollup. With mmap the
@@ -8,6 +9,7 @@
 #include "../support/test_main.h"
 
 #include "../support/spawn.h"
+#include "signal_pid.h"
 #include "guest_layout.h"
 #include "kernel_image.h"
 #include "log.h"
@@ -27,8 +29,6 @@ static int setup(void **state)
 	struct kernel_image image;
 
 	(void)state;
-	if (!have_kvm())
-		return -1;
 	/* The probe links its read-only part (text, rodata, blob) first. */
 	if (kernel_image_open(&image, probe_elf_path(), &limits))
 		return -1;
@@ -66,7 +66,7 @@ static void start_booted_instances(const char *loader, struct instance *vms)
 static void stop_instances(struct instance *vms)
 {
 	for (int i = 0; i < INSTANCES; i++) {
-		kill(vms[i].pid, SIGTERM);
+		signal_pid(vms[i].pid, SIGTERM);
 		assert_int_equal(wait_cmd(vms[i].pid, 10), 0);
 	}
 }
@@ -121,5 +121,6 @@ int main(void)
 	};
 
 	log_set_program("test_sharing");
+	require_kvm("test_sharing");
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

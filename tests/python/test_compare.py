@@ -24,6 +24,9 @@ CONFIG = ROOT / "bench" / "compare.conf"
 PROBE = ROOT / "tests" / "fixtures" / "summary" / "probe-1-2-4.json"
 FIXTURES = ROOT / "tests" / "fixtures" / "compare"
 EXIT_OK, EXIT_REGRESSED, EXIT_BAD_INPUT = 0, 1, 2
+BASELINES = sorted((ROOT / "results" / "baseline").glob("*/summary.json"))
+# The probe's SHA-256, standing in for what loadbench records since summary/3.
+PROBE_SHA256 = "dca4e29d3f6b3589a0dfa40553f3d5ce0cb42fef5d9fc3911a16b4d1cf74c895"
 GATED_ROWS = 39  # 5 memory metrics and minor faults x 6 groups, 1 ratio x 3 N
 
 
@@ -47,6 +50,16 @@ def scale(summary, section, name, factor, loader=None):
     for group in groups(summary, loader):
         old = group[section][name]["samples"]
         group[section][name] = metric_of([s * factor for s in old])
+
+
+def as_sha256_run(summary, digest=PROBE_SHA256):
+    """summary as loadbench writes it since summary/3: the kernel's SHA-256, no FNV-1a."""
+    summary = copy.deepcopy(summary)
+    summary["schema"] = "kvm-loadbench/summary/3"
+    kernel = summary["context"]["kernel"]
+    del kernel["fnv1a64"]
+    kernel["sha256"] = digest
+    return summary
 
 
 def table_rows(stdout, metric, loader):
@@ -300,6 +313,33 @@ class CompareTest(unittest.TestCase):
                      "guest memory MiB: 128 -> 256", "instance counts: [1, 2, 4] -> [1, 2]",
                      "groups in the baseline only: copy N=4, mmap N=4"):
             self.assertIn(text, r.stderr)
+
+    def test_a_baseline_with_the_old_hash_is_not_comparable_but_passes(self):
+        r = self.compare_to_probe(as_sha256_run(self.probe))
+        self.assertExit(r, EXIT_OK)
+        self.assertTrue(r.stdout.splitlines()[-1].startswith("compare: PASS"))
+        self.assertEqual(r.stderr.strip(), "compare: warning: kernel identity not comparable: "
+                         "baseline fnv1a64; current run sha256")
+
+    def test_sha256_runs_compare_their_digests(self):
+        baseline = self.write("baseline.json", as_sha256_run(self.probe))
+        r = self.compare(baseline, self.write("same.json", as_sha256_run(self.probe)))
+        self.assertExit(r, EXIT_OK)
+        self.assertEqual(r.stderr, "")
+        r = self.compare(baseline, self.write("other.json", as_sha256_run(self.probe, "0" * 64)))
+        self.assertExit(r, EXIT_OK)
+        self.assertIn(f"context differs: kernel sha256: {PROBE_SHA256} -> {'0' * 64}", r.stderr)
+
+    def test_the_committed_baselines_still_compare(self):
+        self.assertTrue(BASELINES)
+        for baseline in BASELINES:
+            with self.subTest(baseline=str(baseline.relative_to(ROOT))):
+                self.assertExit(self.compare(baseline, baseline), EXIT_OK)
+                with open(baseline, encoding="utf-8") as f:
+                    current = as_sha256_run(json.load(f))
+                r = self.compare(baseline, self.write("current.json", current))
+                self.assertExit(r, EXIT_OK)
+                self.assertIn("kernel identity not comparable", r.stderr)
 
     def test_quiet_prints_the_summary_line_only(self):
         current = copy.deepcopy(self.probe)

@@ -11,7 +11,9 @@ two failed instances in mmap N=4, KVM mode rig) and tests/fixtures/report/qemu-p
 temporary results directory. The gnuplot tests are skipped when gnuplot is not installed.
 """
 
+import hashlib
 import json
+import math
 import os
 import shlex
 import shutil
@@ -28,6 +30,9 @@ REPORT = os.path.join(REPO, "bench", "report.py")
 PROBE_FIXTURE = os.path.join(REPO, "tests", "fixtures", "summary", "probe-1-2-4.json")
 CRAFTED_FIXTURE = os.path.join(REPO, "tests", "fixtures", "report", "lsk-na-failures.json")
 QEMU_FIXTURE = os.path.join(REPO, "tests", "fixtures", "report", "qemu-peer-rig.json")
+SHA256_FIXTURE = os.path.join(REPO, "tests", "fixtures", "sha256", "image.bin")
+# The values tests/unit/test_stats.c holds harness/stats.c to, so C and report agree.
+T_QUANTILES = os.path.join(REPO, "tests", "fixtures", "stats", "t-quantiles.txt")
 PLOTS = ("memory", "boot", "loadphase")
 GNUPLOT = shutil.which("gnuplot")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -88,15 +93,9 @@ def group(summary, loader, n):
     return next(g for g in summary["results"] if g["loader"] == loader and g["instances"] == n)
 
 
-def fnv1a64(data):
-    """loadbench's content hash, written again here from its definition (common/hash.c)."""
-    h, mask = 0xCBF29CE484222325 ^ len(data), (1 << 64) - 1
-    whole = len(data) - len(data) % 8
-    for (word,) in struct.iter_unpack("<Q", data[:whole]):
-        h = ((h ^ word) * 0x100000001B3) & mask
-    for byte in data[whole:]:
-        h = ((h ^ byte) * 0x100000001B3) & mask
-    return f"{h:016x}"
+def sha256(data):
+    """loadbench's image digest (common/sha256.c), from hashlib."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def elf64(segments, size):
@@ -292,7 +291,7 @@ class ProbeFixture(PlotsMixin, unittest.TestCase):
         same = os.path.isfile(kernel) and os.path.getsize(kernel) == recorded["bytes"]
         if same:
             with open(kernel, "rb") as f:
-                same = fnv1a64(f.read()) == recorded["fnv1a64"]
+                same = sha256(f.read()) == recorded.get("sha256")
         if same:
             mb, _ = expected_saving(self.summary, 4)
             self.assertIn(f"**Seed check:** matches the expectation: the measured USS saving "
@@ -361,9 +360,9 @@ def with_kernel(ro_bytes, initrd_bytes, tamper=False):
         with open(path, "wb") as f:
             f.write(image)
         summary["context"]["kernel"] = {"path": path, "bytes": size,
-                                        "fnv1a64": "0" * 16 if tamper else fnv1a64(image)}
+                                        "sha256": "0" * 64 if tamper else sha256(image)}
         summary["context"]["initrd"] = {"path": "initrd.cpio", "bytes": initrd_bytes,
-                                        "fnv1a64": "0" * 16}
+                                        "sha256": "0" * 64}
     return edit
 
 
@@ -403,6 +402,22 @@ class SeedCheck(unittest.TestCase):
         md = self.report_with(with_kernel(3 * MIB, 1 * MIB, tamper=True))
         self.assertIn("**Seed check:** could not be made:", md)
         self.assertIn("differs from the kernel the run used", md)
+
+    def test_the_context_shows_the_sha256(self):
+        md = self.report_with(with_kernel(3 * MIB, 1 * MIB))
+        self.assertRegex(md, r"\| kernel \| \S+/vmlinux \(3153920 bytes, SHA-256 [0-9a-f]{64}\) \|")
+
+    def test_a_run_with_only_the_old_fnv_hash_is_not_verified(self):
+        # summary/1 and /2 recorded FNV-1a: the file cannot be checked against SHA-256.
+        def old_run(summary, results_dir):
+            with_kernel(3 * MIB, 1 * MIB)(summary, results_dir)
+            for image in ("kernel", "initrd"):
+                del summary["context"][image]["sha256"]
+                summary["context"][image]["fnv1a64"] = "0123456789abcdef"
+        md = self.report_with(old_run)
+        self.assertIn("**Seed check:** could not be made: the run recorded no SHA-256 for ", md)
+        self.assertIn("(an older loadbench recorded FNV-1a only)", md)
+        self.assertIn("(1048576 bytes, FNV-1a 0123456789abcdef)", md)
 
     def test_without_the_flag_the_check_is_not_run(self):
         results = ResultsDir(CRAFTED_FIXTURE, with_kernel(3 * MIB, 1 * MIB))
@@ -495,17 +510,44 @@ class QemuPeerFixture(PlotsMixin, unittest.TestCase):
 class Helpers(unittest.TestCase):
     """report.py's statistics and ELF reading, against values known independently."""
 
-    def test_t_quantiles_match_the_table(self):
-        for df, t in ((1, 12.706), (2, 4.303), (4, 2.776), (10, 2.228), (30, 2.042)):
-            self.assertAlmostEqual(report.t_quantile(0.975, df), t, 3)
+    def test_t_quantiles_match_the_reference(self):
+        checked = 0
+        with open(T_QUANTILES, encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("#") or not line.strip():
+                    continue
+                p, df, t = map(float, line.split())
+                with self.subTest(p=p, df=df):
+                    self.assertLessEqual(abs(report.t_quantile(p, df) - t), 1e-9 * abs(t))
+                checked += 1
+        self.assertGreaterEqual(checked, 17)
+
+    def test_t_quantile_edges(self):
+        self.assertEqual(report.t_quantile(0.5, 7), 0)
+        self.assertEqual(report.t_quantile(1, 7), math.inf)
+        self.assertEqual(report.t_quantile(0, 7), -math.inf)
+        for p, df in ((1.5, 7), (0.975, 0), (math.nan, 7)):
+            self.assertTrue(math.isnan(report.t_quantile(p, df)))
+        # Far out, the exact value (1 / (pi p) for df = 1) or NaN, as in C.
+        t = report.t_quantile(1e-300, 1)
+        self.assertTrue(math.isnan(t) or abs(t / -3.18309886183791e299 - 1) < 1e-9)
+        self.assertAlmostEqual(report.t_quantile(1e-300, 100) / -9682.73428706956, 1, 9)
 
     def test_welch_with_equal_spread_has_pooled_degrees_of_freedom(self):
-        # n = 3 each, equal variances: df = 4, so the half-width is 2.776 * sqrt(2 s^2 / 3).
+        # n = 3 each, equal variances: df = 4, so the half-width is t(0.975, 4) sqrt(2 s^2 / 3).
         base, cand = {"samples": [10.0, 11.0, 12.0]}, {"samples": [20.0, 21.0, 22.0]}
         diff, (lo, hi) = report.welch(base, cand)
         self.assertAlmostEqual(diff, 10.0)
-        self.assertAlmostEqual(hi - diff, 2.7764 * (2 / 3) ** 0.5, 3)
+        self.assertAlmostEqual(hi - diff, 2.77644510519779 * (2 / 3) ** 0.5, 9)
         self.assertAlmostEqual(diff - lo, hi - diff)
+
+    def test_welch_with_unequal_spread_has_fractional_degrees_of_freedom(self):
+        # Variances 1 (n = 3) and 20/3 (n = 4): a + b = 2, df = 4 / (1/18 + 25/27) = 216/53,
+        # t(0.975, 216/53) = 2.75628487435957 (mpmath: incomplete beta and quadrature).
+        base, cand = {"samples": [10.0, 11.0, 12.0]}, {"samples": [20.0, 22.0, 24.0, 26.0]}
+        diff, (lo, hi) = report.welch(base, cand)
+        self.assertAlmostEqual(diff, 12.0)
+        self.assertAlmostEqual(hi - diff, 2.75628487435957 * 2 ** 0.5, 9)
 
     def test_welch_needs_two_rounds(self):
         self.assertEqual(report.welch({"samples": [1.0]}, {"samples": [2.0, 3.0]}), (1.5, None))
@@ -534,12 +576,16 @@ class Helpers(unittest.TestCase):
             with self.assertRaisesRegex(report.CheckError, "past the end"):
                 report.elf_readonly_bytes(short)
 
-    def test_fnv_hash_matches_the_recorded_one_for_the_probe(self):
-        kernel = os.path.join(REPO, "build", "probe.elf")
-        if not os.path.isfile(kernel):
-            self.skipTest("build/probe.elf is not built (make)")
-        with open(kernel, "rb") as f:
-            self.assertEqual(report.fnv1a64_file(kernel), fnv1a64(f.read()))
+    def test_sha256_of_the_fixture_is_hashlib_s_and_sha256sum_s(self):
+        # The file common/sha256.c's test hashes too; its digest as sha256sum printed it.
+        with open(SHA256_FIXTURE + ".sha256", encoding="utf-8") as f:
+            recorded = f.read().split()[0]
+        with open(SHA256_FIXTURE, "rb") as f:
+            data = f.read()
+        self.assertEqual(report.sha256_file(SHA256_FIXTURE), hashlib.sha256(data).hexdigest())
+        self.assertEqual(report.sha256_file(SHA256_FIXTURE), recorded)
+        self.assertEqual(recorded,
+                         "bdeb08c9b3538cef3e6792b9e9e81e72429fee6bc993972d48ef3aee4c8d0617")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+/* test-needs: linux-kvm (tests/run.sh runs it where that is) */
 /*
  * The bench kernel (make bench-kernel: Debian's linux-source-6.1, a small
  * PVH config, our trace-point patch) booted by loadvm under real KVM with
@@ -77,5 +78,6 @@ int main(void)
 		cmocka_unit_test(mmap_loader),
 	};
 
+	require_kvm("test_bench_kernel");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+/* test-needs: linux-kvm (tests/run.sh runs it where that is) */
 /*
  * QEMU as the peer under real KVM (inside the nested rig where this host's
  * KVM emulates): one instance each of qemu-private and qemu-shared booting
@@ -22,13 +23,6 @@
 #define KERNEL "build/kernel/vmlinux"
 #define INITRD "build/initrd.cpio"
 #define RUN_TIMEOUT_S 400
-
-static const char *loadbench_path(void)
-{
-	const char *env = getenv("LOADBENCH");
-
-	return env && *env ? env : "build/loadbench";
-}
 
 static void check_row(const struct raw_rows *raw, unsigned r, double image_kb)
 {
@@ -106,7 +100,6 @@ int main(void)
 		cmocka_unit_test(both_qemu_loaders_boot_under_kvm),
 	};
 
-	if (!have_kvm())
-		return 77;
+	require_kvm("rig/test_qemu_peer");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

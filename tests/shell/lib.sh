@@ -41,6 +41,15 @@ skip() {
 	exit 77
 }
 
+# Skips, saying why, where this machine has no usable KVM (tests/run.sh
+# sends such tests to the nested rig instead; by hand they are skipped).
+need_kvm() {
+	local mode why
+	why=$("$BUILD/kvm-mode" 2>&1 >/dev/null) || true
+	mode=$("$BUILD/kvm-mode" 2>/dev/null) || mode=none
+	[ "$mode" != none ] || skip "no usable KVM: ${why#kvm-mode: none: }"
+}
+
 need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root: $*"
 }

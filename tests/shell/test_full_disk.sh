@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
+# test-needs: kvm (tests/run.sh runs it where that is)
 # A full disk under --out: loadbench says so in one line, exits 1, and the
 # files already there are intact (outputs are written to a temporary name
 # and renamed, so a failed write never replaces a good file).
 # shellcheck source=tests/shell/lib.sh
 . "$(dirname "$0")/lib.sh"
+need_kvm
 need_root "mounts a small tmpfs"
 
 out="$tmp/small"

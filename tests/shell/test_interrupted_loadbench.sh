@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
+# test-needs: kvm (tests/run.sh runs it where that is)
 # loadbench killed mid-run by SIGINT, SIGTERM or SIGKILL: no loadvm outlives
 # it (PR_SET_PDEATHSIG), the rows of finished rounds stay on disk in
 # raw.csv.partial, and nothing that looks complete (raw.csv, summary.json,
 # tables) is left behind.
 # shellcheck source=tests/shell/lib.sh
 . "$(dirname "$0")/lib.sh"
+need_kvm
 
 # A private copy of the probe, so its path finds exactly our guests.
 kernel="$tmp/probe-$$.elf"

@@ -4,6 +4,9 @@
 # and tables whose numbers are summary.json's.
 # shellcheck source=tests/shell/lib.sh
 . "$(dirname "$0")/lib.sh"
+# run-bench.sh builds and runs build/'s binaries whatever the test's build:
+# a sanitizer pass would only repeat the normal one.
+case "$LOADBENCH" in *asan*) skip "run-bench.sh runs build/'s binaries: the normal pass covers it" ;; esac
 cd "$(dirname "$0")/../.." || exit 1
 
 refused() {
@@ -19,7 +22,51 @@ for args in "--instances 0" "--instances 1,1" "--instances 1,x" "--instances -2"
 	check "refused: $args" refused $args
 done
 
-out="$tmp/quick"
+# Hostile values: numbers beyond 64 bits (bash arithmetic would wrap them),
+# special files where a file is wanted, a --compare that is no summary.
+mkfifo "$tmp/fifo"
+mkdir -p "$tmp/dir" "$tmp/empty-results"
+echo '{"schema": "something/else"}' >"$tmp/other.json"
+big=99999999999999999999999
+for args in "--rounds $big" "--mem $big" "--instances $big" "--instances 1,$big" \
+	"--instances 18446744073709551617" "--initrd-size ${big}K" "--initrd-size 4G" \
+	"--kernel $tmp/dir" "--kernel $tmp/fifo" "--kernel /dev/zero" "--initrd $tmp/dir" \
+	"--initrd $tmp/fifo" "--initrd /dev/null" "--compare $tmp/empty-results" \
+	"--compare $tmp/other.json" "--compare $tmp/fifo" "--compare /dev/zero"; do
+	# shellcheck disable=SC2086 # each case is a list of words
+	check "refused: $args" timeout 20 bash -c "$(declare -f refused); tmp='$tmp'; refused $args"
+done
+# said OPTION VALUE REASON: the refusal is `run-bench: OPTION 'VALUE': REASON...`.
+said() {
+	local err="$tmp/err"
+	timeout 20 ./run-bench.sh "$1" "$2" --out "$tmp/never" >/dev/null 2>"$err" || true
+	grep -qF "run-bench: $1 '$2': $3" "$err"
+}
+check "a huge count names itself" said --instances "$big" "each count must be from 1 to 1024"
+check "a FIFO kernel is not a regular file" said --kernel "$tmp/fifo" "not a regular file"
+check "a directory without summary.json says so" said --compare "$tmp/empty-results" \
+	"no summary.json in this directory"
+
+# Every instance failing (here: KVM switched off, guests on the host) is
+# said in one line, and raw.csv and summary.json are still written.
+out="$tmp/allfail"
+status=0
+KVMLB_KVM=none ./run-bench.sh --quick --rig off --out "$out" >"$tmp/stdout" 2>"$tmp/stderr" ||
+	status=$?
+check "every instance failed: status 3 (status $status)" test "$status" -eq 3
+check "every instance failed: said in one line, with the reason" \
+	test "$(grep -c "every instance failed (42 of 42); the first: .*KVM disabled by KVMLB_KVM=none" \
+		"$tmp/stderr")" -eq 1
+check "every instance failed: no plotting error" \
+	test -z "$(grep -i -e gnuplot -e "undefined" -e Traceback "$tmp/stderr" || true)"
+for f in raw.csv summary.json tables.txt report.md; do
+	check "every instance failed: $f written" test -s "$out/$f"
+done
+
+# Below the project: without usable KVM here, --quick runs in the nested rig,
+# which shares the project and nothing else of the host's.
+out="$PWD/$BUILD/test-run-bench-$$"
+[ -n "${KEEP_OUT:-}" ] || on_exit "rm -rf '$out'"
 status=0
 ./run-bench.sh --quick --out "$out" >"$tmp/stdout" 2>"$tmp/stderr" || status=$?
 check "--quick finishes (status $status)" test "$status" -eq 0

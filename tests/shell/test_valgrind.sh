@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
+# test-needs: kvm (tests/run.sh runs it where that is)
 # Valgrind memcheck on a small loadbench run, every loadvm included
 # (--trace-children): no invalid access, no definite or indirect leak.
 # shellcheck source=tests/shell/lib.sh
 . "$(dirname "$0")/lib.sh"
+need_kvm
 command -v valgrind >/dev/null || skip "valgrind is not installed"
 case "$LOADBENCH" in *asan*) skip "a sanitizer build cannot run under valgrind" ;; esac
 

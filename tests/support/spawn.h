@@ -31,10 +31,11 @@ const char *test_dir(void);
 const char *test_path(const char *name);
 
 /* Paths of the project's artefacts, overridable through the environment
- * (LOADVM, PROBE_ELF, PROBE_SUM). */
+ * (LOADVM, PROBE_ELF, PROBE_SUM, LOADBENCH). */
 const char *loadvm_path(void);
 const char *probe_elf_path(void);
 const char *probe_sum_path(void);
+const char *loadbench_path(void);
 
 /* Writes size bytes of a fixed pattern to path and returns the probe-sum
  * value of it in hex (static buffer). fsyncs, so page-cache pages are clean. */
@@ -44,6 +45,9 @@ const char *make_test_initrd(const char *path, uint64_t size);
  * dirty file pages as *_Dirty). */
 void sync_file(const char *path);
 
+/* True when /dev/kvm is usable (KVMLB_KVM=none says it is not). */
 bool have_kvm(void);
+/* Exits 77 (skipped), saying why, when /dev/kvm is not usable. */
+void require_kvm(const char *program);
 
 #endif
