@@ -6,7 +6,7 @@ Usage:
                      [--quiet] [--all]
 
 BASELINE and CURRENT are summary.json files written by build/loadbench
-(schema "kvm-loadbench/summary/1") or results directories holding one.
+(schema "kvm-loadbench/summary/1", /2 or /3) or results directories holding one.
 
 For every metric of every (loader, N) group measured in both runs, the
 median's change in percent is judged against a threshold from the config
@@ -31,8 +31,11 @@ reasons behind each figure). Every metric is "smaller is better":
     run is "missing": it fails for gated rows and for the sections set to
     "fail" in [missing] (memory_kb); otherwise it is shown, not failing.
     Metrics not measured in either run, new metrics, groups in only one
-    run, guests that failed, and differing contexts (KVM mode, kernel hash,
-    guest memory, instance counts, ...) are warnings on stderr.
+    run, guests that failed, and differing contexts (KVM mode, kernel digest,
+    guest memory, instance counts, ...) are warnings on stderr. The images
+    are compared by SHA-256 (summary/3); a baseline from before it holds an
+    FNV-1a hash only, so against a newer run the images' identity is "not
+    comparable": a warning too, never a failure.
   * Improvements are reported, never fail.
 
 Output: a table of the rows that are not "ok" (every row with --all), then
@@ -47,10 +50,10 @@ measurement that fails; 2 bad input (missing or malformed file, wrong
 schema, bad config, no metric in common, unwritable OUT; also bad usage),
 with a one-line error on stderr.
 
-The baseline lives in results/baseline/summary.json. It is refreshed on
-purpose only, never by CI: run `./run-bench.sh --quick --out results/baseline`
-on the reference machine and commit the result with the reason in the
-commit message (e.g. "baseline: the mmap loader now shares the initrd").
+The baselines live in results/baseline/{host,rig}/summary.json (run-bench.sh
+picks the one for where the guests ran). They are refreshed on purpose only,
+never by CI (results/README.md says how), with the reason in the commit
+message (e.g. "baseline: the mmap loader now shares the initrd").
 """
 
 from __future__ import annotations
@@ -68,7 +71,11 @@ import sys
 import tempfile
 from dataclasses import dataclass
 
-SCHEMA = "kvm-loadbench/summary/1"
+# The summary schemas every script reads, and their history, are plotdata's.
+# A pair where one side has only summary/1-2's FNV-1a cannot compare the
+# images' identity: a warning (see image_warnings), never a failure.
+from plotdata import SCHEMAS
+
 SECTIONS = ("memory_kb", "trace_ms", "delta_ms", "rusage", "harness")
 UNITS = {"memory_kb": "kB", "trace_ms": "ms", "delta_ms": "ms", "rusage": "ms",
          "harness": "ms", "rusage.minor_faults": "faults", "ratio": "x"}
@@ -77,11 +84,13 @@ CONFIG_SECTIONS = ("compare", "missing", "ratios") + SECTIONS
 CHOICES = {"github": ("gate", "all"), "missing": ("fail", "warn")}
 DEFAULT_CONFIG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "compare.conf")
 EXIT_OK, EXIT_REGRESSED, EXIT_BAD_INPUT = 0, 1, 2
+# The images whose identity (digest) is compared; see image_warnings.
+IMAGES = ("kernel", "initrd")
+# Digests in the order preferred: summary/3's SHA-256, then summary/1-2's FNV-1a.
+DIGESTS = ("sha256", "fnv1a64")
 # Context fields whose difference makes two runs hard to compare.
 CONTEXT_CHECKS = (
     ("KVM mode", ("context", "kvm_mode")),
-    ("kernel fnv1a64", ("context", "kernel", "fnv1a64")),
-    ("initrd fnv1a64", ("context", "initrd", "fnv1a64")),
     ("guest memory MiB", ("config", "mem_mib")),
     ("vCPUs", ("config", "vcpus")),
     ("instance counts", ("config", "instances")),
@@ -243,8 +252,8 @@ def load_summary(path):
     except ValueError as e:  # JSONDecodeError, UnicodeDecodeError
         raise BadInput(f"{path}: malformed JSON: {e}") from e
     schema = data.get("schema") if isinstance(data, dict) else None
-    if schema != SCHEMA:
-        raise BadInput(f"{path}: schema {schema!r}, expected {SCHEMA!r}")
+    if schema not in SCHEMAS:
+        raise BadInput(f"{path}: schema {schema!r}, expected one of {', '.join(SCHEMAS)}")
     if not isinstance(data.get("results"), list):
         raise BadInput(f"{path}: no results list")
     return data
@@ -412,9 +421,32 @@ def failed_guests(summary):
             for g in summary["results"]}
 
 
+def image_warnings(base, cur):
+    """An image's digests differ (compared with the best digest both runs recorded),
+    or cannot be compared: one run recorded SHA-256, the other (older) FNV-1a only."""
+    warnings = []
+    for image in IMAGES:
+        path = ("context", image)
+        common = [d for d in DIGESTS if dig(base, path + (d,)) is not None
+                  and dig(cur, path + (d,)) is not None]
+        if common:
+            before, after = dig(base, path + (common[0],)), dig(cur, path + (common[0],))
+            if before != after:
+                warnings.append(f"context differs: {image} {common[0]}: {before} -> {after}")
+            continue
+        recorded = [[d for d in DIGESTS if dig(run, path + (d,)) is not None]
+                    for run in (base, cur)]
+        if any(recorded):
+            said = [f"{side} {', '.join(r) if r else 'no digest'}"
+                    for side, r in zip(("baseline", "current run"), recorded)]
+            warnings.append(f"{image} identity not comparable: {'; '.join(said)}")
+    return warnings
+
+
 def context_warnings(base, cur):
-    warnings = [f"context differs: {label}: {dig(base, path)} -> {dig(cur, path)}"
-                for label, path in CONTEXT_CHECKS if dig(base, path) != dig(cur, path)]
+    warnings = image_warnings(base, cur)
+    warnings += [f"context differs: {label}: {dig(base, path)} -> {dig(cur, path)}"
+                 for label, path in CONTEXT_CHECKS if dig(base, path) != dig(cur, path)]
     before = failed_guests(base)
     for (loader, n), failed in failed_guests(cur).items():
         if failed > before.get((loader, n), 0):

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kvm-mode: is /dev/kvm hardware-speed here, or the emulating kind that needs
- * the nested rig? Runs a two-instruction real-mode loop a fixed number of
- * times and prints "native" (under NATIVE_NS_PER_ITER) or "rig".
+ * kvm-mode: what KVM is there here? Prints one word on stdout:
+ *   native    guests run at hardware speed;
+ *   emulated  /dev/kvm works but emulates guest code (real Linux needs the
+ *             nested rig);
+ *   none      no usable /dev/kvm (no device node, no permission, no backend
+ *             bound, or KVMLB_KVM=none): stderr says why in one line.
+ * It times a two-instruction real-mode loop run a fixed number of times.
+ * Exit status 0 whatever the mode; 2 bad usage or a bad KVMLB_KVM.
  *
  * usage: kvm-mode [--verbose]
  */
@@ -19,6 +24,7 @@
 #include <unistd.h>
 
 #include "guest_layout.h"
+#include "kvm_dev.h"
 
 /* About 0.05-0.2 s on the emulating host (0.5-2 us per iteration), under
  * 1 ms on real KVM, so the answer is clear and the host run stays short. */
@@ -44,24 +50,34 @@ struct vm {
 	struct kvm_run *run;
 };
 
+/* No usable KVM: that is an answer, not an error. */
+static void report_none(const char *why)
+{
+	puts("none");
+	fprintf(stderr, "kvm-mode: none: %s\n", why);
+	exit(0);
+}
+
 static void die(const char *what)
 {
-	perror(what);
-	exit(1);
+	char why[160];
+
+	snprintf(why, sizeof(why), "%s: %s", what, strerror(errno));
+	report_none(why);
 }
 
 static void open_kvm(struct vm *vm)
 {
-	vm->sys_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	char why[256];
+
+	vm->sys_fd = kvm_dev_open(why, sizeof(why));
 	if (vm->sys_fd >= 0)
 		return;
-	if (errno == EACCES || errno == EPERM)
-		fprintf(stderr, "kvm-mode: /dev/kvm: %s (add the user to the kvm group)\n",
-			strerror(errno));
-	else
-		fprintf(stderr, "kvm-mode: /dev/kvm: %s (no KVM here: load kvm-amd or kvm-intel)\n",
-			strerror(errno));
-	exit(1);
+	if (vm->sys_fd == KVM_DEV_BAD_ENV) {
+		fprintf(stderr, "kvm-mode: %s\n", why);
+		exit(2);
+	}
+	report_none(why);
 }
 
 static void create_vm(struct vm *vm)
@@ -140,8 +156,10 @@ static double run_guest(struct vm *vm)
 		}
 		if (vm->run->exit_reason == KVM_EXIT_HLT)
 			return now_ns() - start;
-		fprintf(stderr, "kvm-mode: unexpected exit reason %u\n", vm->run->exit_reason);
-		exit(1);
+		fprintf(stderr, "kvm-mode: none: the test guest stopped with exit reason %u\n",
+			vm->run->exit_reason);
+		puts("none");
+		exit(0);
 	}
 }
 
@@ -153,9 +171,10 @@ static void check_guest(struct vm *vm)
 	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) < 0)
 		die("KVM_GET_REGS");
 	if ((uint32_t)regs.rcx != 0) {
-		fprintf(stderr, "kvm-mode: guest stopped with ecx=%u, expected 0\n",
+		fprintf(stderr, "kvm-mode: none: the test guest stopped with ecx=%u, expected 0\n",
 			(unsigned int)regs.rcx);
-		exit(1);
+		puts("none");
+		exit(0);
 	}
 }
 
@@ -180,6 +199,6 @@ int main(int argc, char **argv)
 	check_guest(&vm);
 	if (verbose)
 		printf("%.1f ns/iteration (%u iterations)\n", ns_per_iter, ITERATIONS);
-	puts(ns_per_iter < NATIVE_NS_PER_ITER ? "native" : "rig");
+	puts(ns_per_iter < NATIVE_NS_PER_ITER ? "native" : "emulated");
 	return 0;
 }

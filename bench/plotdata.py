@@ -4,7 +4,7 @@
 
     bench/plotdata.py RESULTS_DIR
 
-Reads RESULTS_DIR/summary.json (schema kvm-loadbench/summary/1) and writes
+Reads RESULTS_DIR/summary.json (schema kvm-loadbench/summary/1, /2 or /3) and writes
 RESULTS_DIR/plots/data/{memory,boot,loadphase}.dat and context.txt, each
 atomically (temporary file, then rename). The plots/*.gp scripts draw them.
 
@@ -22,7 +22,10 @@ import os
 import sys
 import tempfile
 
-SCHEMA = "kvm-loadbench/summary/1"
+# 2 adds context.resumes and context.rig_restarts (a run resumed after the
+# nested rig stalled or crashed); 3 records the images' SHA-256 ("sha256") in
+# place of FNV-1a ("fnv1a64"). Older runs still read. compare.py uses this list.
+SCHEMAS = ("kvm-loadbench/summary/1", "kvm-loadbench/summary/2", "kvm-loadbench/summary/3")
 KB_PER_MB = 1024.0  # MB = 2^20 bytes, as smem -k and tables.md print them
 NA = "n/a"
 BOOT_POINTS = ("vmm_init_end", "linux_start_kernel", "linux_start_user")
@@ -39,8 +42,8 @@ def load_summary(results_dir):
             summary = json.load(f)
     except (OSError, ValueError) as e:
         raise SummaryError(f"{path}: {e}") from e
-    if not isinstance(summary, dict) or summary.get("schema") != SCHEMA:
-        raise SummaryError(f"{path}: not a {SCHEMA} summary")
+    if not isinstance(summary, dict) or summary.get("schema") not in SCHEMAS:
+        raise SummaryError(f"{path}: not a {' or '.join(SCHEMAS)} summary")
     return summary
 
 

@@ -12,10 +12,12 @@ when bench/sharing.py made them (where the saving comes from).
 
 --seed-check also compares the USS saving at the largest N with what the
 seed's methodology predicts: the kernel ELF's read-only PT_LOAD bytes plus
-the initrd. The kernel file is read only if its size and FNV-1a hash equal
-those the run recorded; otherwise the report says the check was not made.
+the initrd. The kernel file is read only if its size and SHA-256 (what
+`sha256sum FILE` prints) equal those the run recorded; otherwise the report
+says the check was not made.
 """
 
+import hashlib
 import math
 import os
 import struct
@@ -43,28 +45,85 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # ---- statistics: Welch's interval for a difference of means ------------------------------
 
 
-def t_pdf(x, df):
-    log_c = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
-    return math.exp(log_c - (df + 1) / 2 * math.log1p(x * x / df))
+# t_quantile() is harness/stats.c's student_t_quantile() step by step, so the report's
+# intervals use the same t as summary.json's ci95; both are held to
+# tests/fixtures/stats/t-quantiles.txt. Change one, change the other.
 
 
-def t_cdf(x, df, steps=2000):
-    """P(T <= x) for x >= 0: 1/2 plus Simpson's rule over the density on [0, x]."""
-    h = x / steps
-    inner = sum((4 if k % 2 else 2) * t_pdf(k * h, df) for k in range(1, steps))
-    return 0.5 + h / 3 * (t_pdf(0, df) + inner + t_pdf(x, df))
+def stirling_rest(a):
+    """ln Gamma(a) minus Stirling's approximation, for a >= 10 (series good to 1e-14)."""
+    r = 1 / (a * a)
+    return (1.0 / 12 - r * (1.0 / 360 - r * (1.0 / 1260 - r * (1.0 / 1680 - r / 1188)))) / a
+
+
+def log_beta_half(a):
+    """ln B(a, 1/2); for large a in Stirling's form, where lgamma's difference would cancel."""
+    if a < 10:
+        return math.lgamma(a) + 0.5 * math.log(math.pi) - math.lgamma(a + 0.5)
+    return (0.5 * math.log(math.pi) - (a - 0.5) * math.log1p(0.5 / a) - 0.5 * math.log(a + 0.5)
+            + 0.5 + stirling_rest(a) - stirling_rest(a + 0.5))
+
+
+def beta_fraction(a, b, x):
+    """The continued fraction of I_x(a, b) by Lentz's method (see harness/stats.c)."""
+    tiny = 1e-300  # stands in for a zero denominator
+    f, c, d = 1.0, 1.0, 0.0
+    for j in range(1, 10001):
+        m = j // 2  # j = 2m + 1 or 2m
+        if j % 2:
+            num = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))
+        else:
+            num = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
+        d = 1 + num * d
+        d = 1 / (d if abs(d) > tiny else tiny)
+        c = 1 + num / c
+        if abs(c) <= tiny:
+            c = tiny
+        f *= c * d
+        if abs(c * d - 1) < 1e-15:
+            return f
+    return math.nan
+
+
+def t_upper_tail(t, df):
+    """P(T > t) for t >= 0: I_x(df/2, 1/2) / 2 with x = 1/(1+s), s = t^2/df."""
+    a, s = df / 2, t * t / df
+    if s == 0:
+        return 0.5
+    log_x = -math.log1p(s)
+    front = math.exp(a * log_x + 0.5 * (math.log(s) + log_x) - log_beta_half(a))
+    if 1 / (1 + s) < (a + 1) / (a + 2.5):
+        return 0.5 * front / (a * beta_fraction(a, 0.5, 1 / (1 + s)))
+    return 0.5 - front / beta_fraction(0.5, a, s / (1 + s))
+
+
+def t_density(t, df):
+    return math.exp(-(df + 1) / 2 * math.log1p(t * t / df) - 0.5 * math.log(df)
+                    - log_beta_half(df / 2))
 
 
 def t_quantile(p, df):
-    """The p-quantile (p > 1/2) of Student's t. Newton from 0: the CDF is concave there,
-    so the steps approach the root from below and never overshoot."""
-    x = 0.0
-    for _ in range(60):
-        step = (p - t_cdf(x, df)) / t_pdf(x, df)
-        x += step
-        if abs(step) < 1e-9:
+    """The p-quantile of Student's t for df > 0 (Welch's df is not whole): Newton on the
+    tail from t = 0, where its convexity makes every step land short of the root."""
+    if not df > 0 or not 0 <= p <= 1:
+        return math.nan
+    q = p if p < 0.5 else 1 - p  # 1 - p is exact for p >= 1/2
+    if q == 0:
+        return -math.inf if p < 0.5 else math.inf
+    t = 0.0
+    for _ in range(2000):
+        density = t_density(t, df)
+        if density == 0:  # underflowed: t is out of reach of doubles
+            return math.nan
+        step = (t_upper_tail(t, df) - q) / density
+        if not math.isfinite(step):
+            return math.nan
+        if step <= 0:
             break
-    return x
+        t += step
+        if step <= 1e-13 * t:
+            break
+    return -t if p < 0.5 else t
 
 
 def sample_stats(m):
@@ -97,46 +156,41 @@ class CheckError(Exception):
     """Why the seed check could not be made."""
 
 
-def fnv1a64_file(path):
-    """loadbench's content hash (common/hash.c): FNV-1a over 64-bit little-endian words,
-    seeded with the length, then over the tail bytes."""
-    mask, prime = (1 << 64) - 1, 0x100000001B3
-    size = os.path.getsize(path)
-    h = 0xCBF29CE484222325 ^ size
+def sha256_file(path):
+    """The file's SHA-256 as loadbench records it (common/sha256.c) and `sha256sum` prints
+    it: lowercase hex."""
+    digest = hashlib.sha256()
     with open(path, "rb") as f:
-        while True:
-            chunk = f.read(1 << 22)
-            if not chunk:
-                break
-            whole = len(chunk) - len(chunk) % 8
-            for (word,) in struct.iter_unpack("<Q", chunk[:whole]):
-                h = ((h ^ word) * prime) & mask
-            for byte in chunk[whole:]:  # only the file's last chunk has a tail
-                h = ((h ^ byte) * prime) & mask
-    return f"{h:016x}"
+        for chunk in iter(lambda: f.read(1 << 22), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def verified_kernel_path(image):
     """The kernel file the run used: its path as recorded, relative to the current
-    directory or to the repository; accepted only with the recorded size and hash."""
+    directory or to the repository; accepted only with the recorded size and SHA-256.
+    A run from before summary/3 recorded an FNV-1a hash instead: its kernel cannot
+    be verified, so it is not read."""
     if not image or not image.get("path"):
         raise CheckError("the run recorded no kernel")
-    if "bytes" not in image or "fnv1a64" not in image:
+    if "bytes" not in image:
         raise CheckError(f"the run recorded no size and hash for {image['path']}")
     recorded = image["path"]
     candidates = [recorded] if os.path.isabs(recorded) else \
         [os.path.abspath(recorded), os.path.join(REPO_ROOT, recorded)]
-    seen = []
-    for path in dict.fromkeys(candidates):
-        if not os.access(path, os.R_OK) or not os.path.isfile(path):
-            continue
-        if os.path.getsize(path) == image["bytes"] and fnv1a64_file(path) == image["fnv1a64"]:
+    readable = [path for path in dict.fromkeys(candidates)
+                if os.access(path, os.R_OK) and os.path.isfile(path)]
+    if not readable:
+        raise CheckError(f"{recorded} is not readable from here")
+    if "sha256" not in image:
+        older = " (an older loadbench recorded FNV-1a only)" if "fnv1a64" in image else ""
+        raise CheckError(f"the run recorded no SHA-256 for {recorded}{older}, "
+                         "so the file here cannot be verified")
+    for path in readable:
+        if os.path.getsize(path) == image["bytes"] and sha256_file(path) == image["sha256"]:
             return path
-        seen.append(path)
-    if seen:
-        raise CheckError(f"{', '.join(seen)} differs from the kernel the run used "
-                         "(size or FNV-1a hash)")
-    raise CheckError(f"{recorded} is not readable from here")
+    raise CheckError(f"{', '.join(readable)} differs from the kernel the run used "
+                     "(size or SHA-256)")
 
 
 PT_LOAD, PF_W = 1, 2
@@ -388,7 +442,10 @@ def image_text(image):
         return "none"
     if "bytes" not in image:
         return f"{image.get('path')} (not readable when the run started)"
-    return f"{image['path']} ({image['bytes']} bytes, FNV-1a {image['fnv1a64']})"
+    if "sha256" in image:
+        return f"{image['path']} ({image['bytes']} bytes, SHA-256 {image['sha256']})"
+    # A run from before summary/3.
+    return f"{image['path']} ({image['bytes']} bytes, FNV-1a {image.get('fnv1a64')})"
 
 
 def context_lines(summary):
@@ -408,6 +465,27 @@ def context_lines(summary):
         ("harness CPU time", f"{summary.get('harness_cpu_ms')} ms"),
     ]
     return ["| | |", "| --- | --- |"] + [f"| {k} | {md_escape(v)} |" for k, v in rows]
+
+
+def restart_lines(summary):
+    """The nested rig's restarts (summary/2): when, why, the console's last lines.
+
+    A resumed run's numbers are whole (loadbench re-ran the round that was in
+    progress), but a reader should know the rig needed restarting."""
+    ctx = summary["context"]
+    restarts = ctx.get("rig_restarts") or []
+    if not restarts:
+        resumed = ctx.get("resumes") or 0
+        return [f"- **Resumed:** {resumed} time(s) with `loadbench --resume`.", ""] if resumed else []
+    lines = [f"The nested rig was restarted {len(restarts)} time(s); loadbench resumed from its "
+             "first unfinished round each time (a round in progress was discarded and run "
+             "again).", ""]
+    for i, r in enumerate(restarts, 1):
+        lines += [f"{i}. {r.get('at')}: {md_escape(r.get('reason'))} (status {r.get('status')}); "
+                  "the console's last lines:", "", "   ```"]
+        lines += ["   " + line for line in r.get("console_tail") or ["(empty)"]]
+        lines += ["   ```", ""]
+    return lines
 
 
 def plot_lines(results_dir):
@@ -480,6 +558,9 @@ def render(results_dir, summary, seed_check):
     doc += ["## Plots", ""] + plot_lines(results_dir)
     doc += ["## Tables (tables.md)", ""] + tables_lines(results_dir) + [""]
     doc += ["## Failed instances", ""] + failure_lines(summary) + [""]
+    restarts = restart_lines(summary)
+    if restarts:
+        doc += ["## Rig restarts", ""] + restarts
     doc += ["## Run context", ""] + context_lines(summary) + [""]
     return "\n".join(doc)
 
