@@ -16,6 +16,9 @@
 #   --qemu-machine M   pc, q35 or microvm (default pc)
 #   --qemu-accel A     kvm or tcg (default kvm; tcg only where KVM cannot run QEMU)
 #   --rounds R         repetitions of every (loader, N) (default 5)
+#   --order ORDER      shuffled (every N, loader and round in a seeded shuffle)
+#                      or sequential (N outermost) (default shuffled)
+#   --order-seed S     the shuffle's seed (default 1)
 #   --kernel FILE|bench  PVH ELF kernel or bzImage (default: Debian's cloud
 #                      kernel, fetched by make kernel); bench: the trace-patched
 #                      kernel built from linux-source-6.1 (make bench-kernel,
@@ -54,6 +57,8 @@ loaders=
 qemu_machine=
 qemu_accel=
 rounds=5
+order=
+order_seed=
 kernel=
 initrd=
 initrd_size=3M
@@ -86,7 +91,7 @@ parse_args() {
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--instances | --vmm | --loaders | --qemu-machine | --qemu-accel | --rounds | \
-			--kernel | --initrd | --initrd-size | --mem | --out | --compare | --rig)
+			--order | --order-seed | --kernel | --initrd | --initrd-size | --mem | --out | --compare | --rig)
 			need_value "$@"
 			set_option "$1" "$2"
 			shift 2
@@ -112,6 +117,8 @@ set_option() {
 	--qemu-machine) qemu_machine=$2 ;;
 	--qemu-accel) qemu_accel=$2 ;;
 	--rounds) rounds=$2 ;;
+	--order) order=$2 ;;
+	--order-seed) order_seed=$2 ;;
 	--kernel) kernel=$2 ;;
 	--initrd) initrd=$2 ;;
 	--initrd-size) initrd_size=$2 ;;
@@ -186,6 +193,9 @@ check_vmm_and_loaders() {
 check_numbers() {
 	local digits unit
 	[[ "$rounds" =~ ^[1-9][0-9]{0,2}$ ]] || die "--rounds '$rounds': expected 1 to 999"
+	case "$order" in "" | shuffled | sequential) ;; *) die "--order '$order': expected shuffled or sequential" ;; esac
+	[ -z "$order_seed" ] || small_number "$order_seed" 18 ||
+		die "--order-seed '$order_seed': expected a whole number of at most 18 digits"
 	if ! [[ "$mem" =~ ^[1-9][0-9]{0,3}$ ]] || [ "$mem" -lt 16 ] || [ "$mem" -gt 3072 ]; then
 		die "--mem '$mem': expected MiB from 16 to 3072"
 	fi
@@ -320,6 +330,8 @@ run_loadbench() {
 	[ -z "$initrd" ] || args+=(--initrd "$initrd")
 	[ -z "$vmm" ] || args+=(--vmm "$vmm")
 	[ -z "$loaders" ] || args+=(--loaders "$loaders")
+	[ -z "$order" ] || args+=(--order "$order")
+	[ -z "$order_seed" ] || args+=(--order-seed "$order_seed")
 	[ -z "$qemu_machine" ] || args+=(--qemu-machine "$qemu_machine")
 	[ -z "$qemu_accel" ] || args+=(--qemu-accel "$qemu_accel")
 	if [ "$where" = on ]; then

@@ -16,7 +16,7 @@ fuzz_elf_SRCS := loader/kernel_image.c common/input_file.c common/log.c
 fuzz_bzimage_SRCS := loader/bzimage.c loader/decompress.c common/log.c
 fuzz_smaps_SRCS := common/smaps.c
 fuzz_options_SRCS := harness/bench_config.c harness/backend.c harness/backend_loadvm.c \
-	harness/backend_qemu.c harness/kvm_tracefs.c harness/input_check.c common/parse.c \
+	harness/backend_qemu.c harness/kvm_tracefs.c harness/input_check.c harness/run_order.c common/parse.c \
 	common/log.c common/symbols.c common/input_file.c common/mkdirs.c \
 	loader/kernel_image.c loader/kernel_cache.c loader/bzimage.c loader/decompress.c \
 	loader/initrd.c

@@ -6,6 +6,7 @@
 #include "kvm_tracefs.h"
 #include "log.h"
 #include "parse.h"
+#include "run_order.h"
 #include "symbols.h"
 
 #include <getopt.h>
@@ -30,6 +31,10 @@ static const char usage_text[] =
 	"  --mem MIB          guest RAM (default 128)\n"
 	"  --vcpus N          vCPUs per guest (default 1)\n"
 	"  --rounds R         repetitions of every (loader, N) (default 5)\n"
+	"  --order ORDER      shuffled: every (N, loader, round) in a seeded shuffle,\n"
+	"                     so N is not confounded with elapsed time; sequential:\n"
+	"                     N outermost, loaders alternating (default shuffled)\n"
+	"  --order-seed S     the shuffle's seed, a whole number (default 1)\n"
 	"  --settle SEC       wait after the last boot before sampling (default 1)\n"
 	"  --timeout SEC      per-instance boot deadline (default 300)\n"
 	"  --out DIR          output directory (default results/<UTC date>-<host>);\n"
@@ -64,6 +69,8 @@ enum {
 	OPT_MEM,
 	OPT_VCPUS,
 	OPT_ROUNDS,
+	OPT_ORDER,
+	OPT_ORDER_SEED,
 	OPT_SETTLE,
 	OPT_TIMEOUT,
 	OPT_OUT,
@@ -92,6 +99,8 @@ static const struct option long_options[] = {
 	{ "mem", required_argument, NULL, OPT_MEM },
 	{ "vcpus", required_argument, NULL, OPT_VCPUS },
 	{ "rounds", required_argument, NULL, OPT_ROUNDS },
+	{ "order", required_argument, NULL, OPT_ORDER },
+	{ "order-seed", required_argument, NULL, OPT_ORDER_SEED },
 	{ "settle", required_argument, NULL, OPT_SETTLE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "out", required_argument, NULL, OPT_OUT },
@@ -115,6 +124,7 @@ static const struct option long_options[] = {
 static const char *const qemu_machines[] = { "pc", "q35", "microvm", NULL };
 static const char *const qemu_accels[] = { "kvm", "tcg", NULL };
 static const char *const qemu_init_ends[] = { "auto", "vm_state_notify", NULL };
+static const char *const orders[] = { "shuffled", "sequential", NULL };
 
 #define DEFAULT_BREAK_SYMBOL "start_kernel"
 
@@ -283,6 +293,8 @@ static void set_defaults(struct bench_config *config)
 	config->mem_mib = 128;
 	config->vcpus = 1;
 	config->rounds = 5;
+	config->order = orders[0];
+	config->order_seed = 1;
 	config->settle_s = 1.0;
 	config->timeout_s = 300.0;
 	config->formats = FORMAT_TEXT | FORMAT_CSV | FORMAT_JSON;
@@ -426,6 +438,12 @@ static int apply_option(int opt, const char *arg, struct bench_config *config)
 	case OPT_MEM: return parse_uint("mem", arg, 2, 3072, &config->mem_mib);
 	case OPT_VCPUS: return parse_uint("vcpus", arg, 1, 32, &config->vcpus);
 	case OPT_ROUNDS: return parse_uint("rounds", arg, 1, MAX_ROUNDS, &config->rounds);
+	case OPT_ORDER: return one_of("order", arg, orders, &config->order);
+	case OPT_ORDER_SEED:
+		return parse_u64(arg, 0, INT64_MAX, &config->order_seed)
+			       ? 0
+			       : usage_error("order-seed", arg,
+					     "expected a whole number from 0 to 2^63-1");
 	case OPT_SETTLE:
 		/* 0 is allowed here: sample as soon as all have booted. */
 		return parse_seconds_or_zero(arg, &config->settle_s)
@@ -462,6 +480,20 @@ static int apply_option(int opt, const char *arg, struct bench_config *config)
 	case OPT_QUIET: config->quiet = true; return 0;
 	default: pr_err("unknown option (see --help)"); return -1;
 	}
+}
+
+/* The run's order, fixed before anything runs (a resumed run recomputes
+ * the same one from the same seed). */
+static int choose_order(struct bench_config *config)
+{
+	if (config->order != orders[0])
+		return 0;
+	config->plan = run_order_shuffle(config, config->order_seed);
+	if (!config->plan) {
+		pr_err("out of memory for the run's order");
+		return -1;
+	}
+	return 0;
 }
 
 int bench_config_parse(int argc, char **argv, struct bench_config *config)
@@ -506,5 +538,5 @@ int bench_config_parse(int argc, char **argv, struct bench_config *config)
 		if (config->vmms[v]->check(config))
 			return -1;
 	choose_qemu_init_end(config);
-	return 0;
+	return choose_order(config);
 }

@@ -5,6 +5,7 @@
 
 struct sharing_log;
 struct progress_log;
+struct plan_step;
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -38,6 +39,9 @@ struct bench_config {
 	unsigned int mem_mib;
 	unsigned int vcpus;
 	unsigned int rounds;
+	const char *order;	/* --order: "shuffled" or "sequential" */
+	uint64_t order_seed;	/* --order-seed */
+	struct plan_step *plan; /* the shuffled order; NULL: sequential (run_order.h) */
 	double settle_s;
 	double timeout_s;
 	const char *out_dir;

@@ -65,8 +65,9 @@ void config_record_lists(struct json_writer *j, const struct bench_config *confi
 static void guest(struct json_writer *j, const struct bench_config *config)
 {
 	json_integer(j, "rounds", config->rounds);
-	/* run_all's order; a change to it must change this name. */
-	json_string(j, "order", "instances, round, loaders alternating by round");
+	/* run_order.c's orders; a change to either must change these names. */
+	json_string(j, "order", config->order);
+	json_integer(j, "order_seed", (long long)config->order_seed);
 	json_integer(j, "mem_mib", config->mem_mib);
 	json_integer(j, "vcpus", config->vcpus);
 	json_string(j, "cmdline_extra", config->cmdline ? config->cmdline : "");

@@ -9,26 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-unsigned int plan_steps(const struct bench_config *config)
-{
-	return config->nr_instance_counts * config->rounds * config->nr_loaders;
-}
-
-/* Loaders alternate their order from round to round, so drift on a noisy
- * machine favours neither. */
-struct plan_step plan_step(const struct bench_config *config, unsigned int i)
-{
-	unsigned int k = i % config->nr_loaders;
-	unsigned int r = i / config->nr_loaders % config->rounds;
-	struct plan_step step = {
-		.count_index = i / config->nr_loaders / config->rounds,
-		.round = r,
-		.loader = r % 2 ? config->nr_loaders - 1 - k : k,
-	};
-
-	return step;
-}
-
 int plan_check_rows(const struct bench_config *config, const struct instance_result *rows,
 		    size_t nr, unsigned int steps)
 {

@@ -24,20 +24,11 @@
 #include "bench_config.h"
 #include "results.h"
 #include "round.h"
+#include "run_order.h"
 
 #include <stddef.h>
 
 #include <stdio.h>
-
-struct plan_step {
-	unsigned int count_index; /* into config->instance_counts */
-	unsigned int round;
-	unsigned int loader; /* into config->loaders */
-};
-
-/* Steps in a run, and step i of it. */
-unsigned int plan_steps(const struct bench_config *config);
-struct plan_step plan_step(const struct bench_config *config, unsigned int i);
 
 /* 0 when rows[0..nr) are exactly the rows of steps 0..steps), in order:
  * every instance of every finished round once, nothing else. */

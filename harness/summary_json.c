@@ -71,6 +71,8 @@ static void write_config(struct json_writer *j, const struct bench_config *confi
 	json_object_begin(j, "config");
 	config_record_lists(j, config);
 	json_integer(j, "rounds", config->rounds);
+	json_string(j, "order", config->order);
+	json_integer(j, "order_seed", (long long)config->order_seed);
 	json_integer(j, "mem_mib", config->mem_mib);
 	json_integer(j, "vcpus", config->vcpus);
 	json_string(j, "cmdline_extra", config->cmdline ? config->cmdline : "");

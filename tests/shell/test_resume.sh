@@ -62,6 +62,8 @@ printf 'round step=99 loader=mm' >>"$cut/rounds.log"
 check "--out on a directory with results is refused" refused "${args[@]}" --out "$cut"
 check "--resume with other rounds is refused" refused "${args[@]}" --rounds 3 --resume "$cut"
 check "... naming the difference" grep -q '"rounds": 2 there, "rounds": 3 now' "$tmp/err"
+check "--resume with another order is refused" refused "${args[@]}" --order-seed 7 --resume "$cut"
+check "... naming the seed" grep -q '"order_seed": 1 there, "order_seed": 7 now' "$tmp/err"
 check "--resume with another --out is refused" refused "${args[@]}" --out "$tmp/x" --resume "$cut"
 cp "$kernel" "$tmp/probe.orig"
 # A byte of the image's contents, not its headers: the kernel still parses,

@@ -17,7 +17,8 @@ refused() {
 for args in "--instances 0" "--instances 1,1" "--instances 1,x" "--instances -2" \
 	"--loaders ksm" "--loaders copy,copy" "--rounds 0" "--rounds many" "--mem 0" \
 	"--mem 99999" "--initrd-size 3Q" "--kernel /no/such/kernel" "--initrd /no/such/initrd" \
-	"--compare /no/such/baseline" "--rig maybe" "--bogus" "--instances"; do
+	"--compare /no/such/baseline" "--rig maybe" "--bogus" "--instances" "--order random" "--order-seed -1" \
+	"--order-seed x"; do
 	# shellcheck disable=SC2086 # each case is a list of words
 	check "refused: $args" refused $args
 done
@@ -28,7 +29,7 @@ mkfifo "$tmp/fifo"
 mkdir -p "$tmp/dir" "$tmp/empty-results"
 echo '{"schema": "something/else"}' >"$tmp/other.json"
 big=99999999999999999999999
-for args in "--rounds $big" "--mem $big" "--instances $big" "--instances 1,$big" \
+for args in "--rounds $big" "--order-seed $big" "--mem $big" "--instances $big" "--instances 1,$big" \
 	"--instances 18446744073709551617" "--initrd-size ${big}K" "--initrd-size 4G" \
 	"--kernel $tmp/dir" "--kernel $tmp/fifo" "--kernel /dev/zero" "--initrd $tmp/dir" \
 	"--initrd $tmp/fifo" "--initrd /dev/null" "--compare $tmp/empty-results" \

@@ -34,7 +34,7 @@ static int setup(void **state)
 	return 0;
 }
 
-/* Loaders alternate their order by round; instance counts are outermost. */
+/* Sequential: loaders alternate their order by round; N is outermost. */
 static void plan_follows_run_order(void **state)
 {
 	static const unsigned want[][3] = { { 0, 0, 0 }, { 0, 0, 1 }, { 0, 1, 1 }, { 0, 1, 0 },
@@ -49,6 +49,49 @@ static void plan_follows_run_order(void **state)
 		assert_int_equal(s.round, want[i][1]);
 		assert_int_equal(s.loader, want[i][2]);
 	}
+}
+
+/* A shuffle holds every (N, loader) group's rounds exactly once, numbered
+ * in the order they run; the same seed gives the same order, another seed
+ * another one; resuming needs nothing more. */
+static void shuffle_runs_every_round_once(void **state)
+{
+	struct bench_config big = config;
+	struct plan_step *a, *b, *c;
+	unsigned int seen[2][2][8] = { { { 0 } } }, next_round[2][2] = { { 0 } };
+	int differ_ab = 0, differ_ac = 0, n_first_half_big = 0;
+
+	(void)state;
+	big.rounds = 8;
+	a = run_order_shuffle(&big, 1);
+	b = run_order_shuffle(&big, 1);
+	c = run_order_shuffle(&big, 2);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(c);
+	big.plan = a;
+	for (unsigned i = 0; i < plan_steps(&big); i++) {
+		struct plan_step s = plan_step(&big, i);
+
+		assert_true(s.count_index < 2 && s.loader < 2 && s.round < 8);
+		assert_int_equal(s.round, next_round[s.count_index][s.loader]++);
+		seen[s.count_index][s.loader][s.round]++;
+		differ_ab |= memcmp(&a[i], &b[i], sizeof(a[i])) != 0;
+		differ_ac |= memcmp(&a[i], &c[i], sizeof(a[i])) != 0;
+		n_first_half_big += i < plan_steps(&big) / 2 && s.count_index == 1;
+	}
+	for (unsigned c_i = 0; c_i < 2; c_i++)
+		for (unsigned l = 0; l < 2; l++)
+			for (unsigned r = 0; r < 8; r++)
+				assert_int_equal(seen[c_i][l][r], 1);
+	assert_false(differ_ab);
+	assert_true(differ_ac);
+	/* Interleaved: the larger N is not all at the end as in sequential order
+	 * (16 of its 16 steps there); seed 1 puts some of it in the first half. */
+	assert_true(n_first_half_big > 0);
+	free(a);
+	free(b);
+	free(c);
 }
 
 static void fill(struct instance_result *r, unsigned loader, unsigned n, unsigned round,
@@ -221,6 +264,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(plan_follows_run_order),
+		cmocka_unit_test(shuffle_runs_every_round_once),
 		cmocka_unit_test(row_reads_back_as_written),
 		cmocka_unit_test(reason_cell_is_one_quoted_line),
 		cmocka_unit_test(foreign_rows_are_rejected),

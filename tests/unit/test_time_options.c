@@ -4,7 +4,8 @@
  * without a guest (the KVM tests cover loadbench's the same way, but only
  * where there is KVM): loadbench's --settle and --timeout and loadvm's
  * --timeout refuse non-finite, negative and over-a-day values with one
- * line naming the option and the value, and accept a whole day.
+ * line naming the option and the value, and accept a whole day; --order
+ * and --order-seed are refused the same way.
  */
 #include "../support/test_main.h"
 
@@ -124,9 +125,22 @@ static void a_day_is_accepted(void **state)
 	assert_int_equal(seconds_to_timeval(p.vm.timeout_s).tv_sec, 86400);
 }
 
+/* The run's order: a name from the list, a seed that fits JSON's integers. */
+static void order_options_are_refused_by_name(void **state)
+{
+	static const char *const bad_seeds[] = { "-1", "x", "1.5", "9223372036854775808", "" };
+
+	(void)state;
+	refused(LOADBENCH, "--order", "random");
+	refused(LOADBENCH, "--order", "");
+	for (size_t i = 0; i < sizeof(bad_seeds) / sizeof(bad_seeds[0]); i++)
+		refused(LOADBENCH, "--order-seed", bad_seeds[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(order_options_are_refused_by_name),
 		cmocka_unit_test(bad_seconds_are_refused_by_name),
 		cmocka_unit_test(a_day_is_accepted),
 	};
