@@ -17,27 +17,38 @@ const struct vmm_backend *backend_find(const char *name)
 	return NULL;
 }
 
+/* A backend's loaders: its default ones (list 0), then its variants. */
+static const char *const *loader_list(const struct vmm_backend *backend, int which)
+{
+	static const char *const none[] = { NULL };
+	const char *const *list = which == 0 ? backend->loaders : backend->more_loaders;
+
+	return list ? list : none;
+}
+
 const struct vmm_backend *backend_of_loader(const char *name, const char **loader_name)
 {
 	for (size_t b = 0; b < NR_BACKENDS; b++)
-		for (const char *const *l = backends[b]->loaders; *l; l++)
-			if (strcmp(*l, name) == 0) {
-				*loader_name = *l;
-				return backends[b];
-			}
+		for (int which = 0; which < 2; which++)
+			for (const char *const *l = loader_list(backends[b], which); *l; l++)
+				if (strcmp(*l, name) == 0) {
+					*loader_name = *l;
+					return backends[b];
+				}
 	return NULL;
 }
 
 const char *backend_all_loaders(void)
 {
-	static char list[128];
+	static char list[160];
 
 	if (list[0])
 		return list;
 	for (size_t b = 0; b < NR_BACKENDS; b++)
-		for (const char *const *l = backends[b]->loaders; *l; l++)
-			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
-				 list[0] ? ", " : "", *l);
+		for (int which = 0; which < 2; which++)
+			for (const char *const *l = loader_list(backends[b], which); *l; l++)
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+					 list[0] ? ", " : "", *l);
 	return list;
 }
 

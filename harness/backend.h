@@ -43,6 +43,8 @@ struct vmm_launch {
 struct vmm_backend {
 	const char *name;
 	const char *const *loaders; /* NULL-terminated, in "before -> after" order */
+	/* Also accepted by --loaders, but not run unless named (variants). */
+	const char *const *more_loaders;
 	enum trace_channel trace;
 	bool log_channel;	   /* the VMM writes its trace log to VMM_LOG_FD */
 	unsigned int overhead_mib; /* the VMM's own pages per instance, generously */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 static const char *const loadvm_loaders[] = { "copy", "mmap", NULL };
+static const char *const loadvm_more_loaders[] = { "mmap-populate", NULL };
 
 static int loadvm_check(struct bench_config *config)
 {
@@ -87,6 +88,7 @@ static void loadvm_cleanup(struct vmm_launch *launch)
 const struct vmm_backend backend_loadvm = {
 	.name = "loadvm",
 	.loaders = loadvm_loaders,
+	.more_loaders = loadvm_more_loaders,
 	.trace = TRACE_JSON_LINES,
 	.log_channel = false,
 	.overhead_mib = 16,

@@ -28,6 +28,7 @@ struct loader_ops {
 extern const struct loader_ops copy_loader;
 extern const struct loader_ops mmap_loader;
 extern const struct loader_ops ksm_loader;
+extern const struct loader_ops mmap_populate_loader;
 
 /* NULL when no strategy has that name. */
 const struct loader_ops *loader_find(const char *name);

@@ -8,6 +8,7 @@ static const struct loader_ops *const loaders[] = {
 	&copy_loader,
 	&mmap_loader,
 	&ksm_loader,
+	&mmap_populate_loader,
 };
 
 const struct loader_ops *loader_find(const char *name)

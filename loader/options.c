@@ -23,7 +23,9 @@ static const char usage_text[] =
 	"  --cmdline-replace STR  use STR instead of the default command line\n"
 	"  --mem MIB              guest RAM in MiB (default 128, at most 3072)\n"
 	"  --vcpus N              virtual CPUs (default 1, at most 32)\n"
-	"  --loader copy|mmap|ksm how images reach guest RAM (default mmap; ksm: copy,\n"
+	"  --loader NAME          how images reach guest RAM: copy, mmap (default),\n"
+	"                         mmap-populate (mmap, then MADV_POPULATE_READ: host\n"
+	"                         page tables filled, nothing copied) or ksm (copy,\n"
 	"                         then MADV_MERGEABLE for ksmd)\n"
 	"  --serial FILE|-|none   COM1 output (default none)\n"
 	"  --serial-limit SIZE    stop writing serial output after SIZE bytes (default 8M)\n"
@@ -167,7 +169,9 @@ static int apply_option(struct loadvm_options *opts, int opt, const char *arg)
 	case OPT_VCPUS: return parse_vcpus(arg, &opts->vcpus);
 	case OPT_LOADER:
 		opts->loader = loader_find(arg);
-		return opts->loader ? 0 : usage_error("loader", arg, "expected copy, mmap or ksm");
+		return opts->loader ? 0
+				    : usage_error("loader", arg,
+						  "expected copy, mmap, mmap-populate or ksm");
 	case OPT_SERIAL: opts->serial = strcmp(arg, "none") == 0 ? NULL : arg; return 0;
 	case OPT_SERIAL_LIMIT:
 		return parse_size(arg, &opts->serial_limit)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* The mmap loader's page arithmetic, and both strategies placing real file
- * extents: the guest must see the same bytes whichever loader ran. */
+/* The mmap loader's page arithmetic, and every strategy placing real file
+ * extents: the guest must see the same bytes whichever loader ran; and
+ * mmap-populate's page tables filled with the file's own pages. */
 #include "../support/test_main.h"
 
 #include "../support/elf_fixture.h"
@@ -8,6 +9,7 @@
 #include "loader_ops.h"
 #include "log.h"
 
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -121,6 +123,7 @@ static void both_loaders_place_the_same_bytes(void **state)
 		place_and_check(&copy_loader, &extents[i], &copy_stats);
 		place_and_check(&mmap_loader, &extents[i], &mmap_stats);
 		place_and_check(&ksm_loader, &extents[i], &copy_stats);
+		place_and_check(&mmap_populate_loader, &extents[i], &mmap_stats);
 		assert_int_equal(copy_stats.bytes_mapped, 0);
 	}
 	/* The last extent was incongruent: nothing could be mapped. */
@@ -138,12 +141,68 @@ static void mmap_loader_maps_whole_pages(void **state)
 	assert_int_equal(stats.bytes_copied, 0xc00);
 }
 
+#define PAGEMAP_PRESENT (1ULL << 63)
+#define PAGEMAP_FILE_OR_SHARED (1ULL << 61) /* not an anonymous (copied) page */
+
+/* /proc/self/pagemap's entry for the page at addr (readable unprivileged;
+ * only the PFN is hidden). */
+static uint64_t pagemap_entry(const void *addr)
+{
+	uint64_t entry = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, &entry, sizeof(entry),
+			       (off_t)((uintptr_t)addr / (uintptr_t)sysconf(_SC_PAGESIZE) * 8)),
+			 sizeof(entry));
+	close(fd);
+	return entry;
+}
+
+/* The mapped pages of an aligned extent, right after placing: mmap leaves
+ * them for the guest's first touch to fault in; mmap-populate has them in
+ * the page tables already, as the file's own pages (nothing copied). */
+static unsigned int pages_present(const struct loader_ops *ops, unsigned int *file_pages)
+{
+	const struct file_extent ext = { 0x100000, 0x2000, 8 * PAGE, 8 * PAGE };
+	struct load_stats stats = { 0 };
+	struct guest_mem mem;
+	int fd = pattern_file_fd(0x10000);
+	unsigned int present = 0;
+
+	assert_true(fd >= 0);
+	assert_int_equal(guest_mem_alloc(&mem, 4 << 20), 0);
+	assert_int_equal(ops->place_extent(&mem, fd, "pattern", &ext, &stats), 0);
+	assert_int_equal(stats.bytes_mapped, 8 * PAGE);
+	*file_pages = 0;
+	for (uint64_t off = 0; off < ext.file_size; off += PAGE) {
+		uint64_t entry = pagemap_entry(mem.host + ext.gpa + off);
+
+		present += (entry & PAGEMAP_PRESENT) != 0;
+		*file_pages += (entry & PAGEMAP_PRESENT) && (entry & PAGEMAP_FILE_OR_SHARED);
+	}
+	guest_mem_free(&mem);
+	close(fd);
+	return present;
+}
+
+static void populate_fills_page_tables_without_copying(void **state)
+{
+	unsigned int file_pages;
+
+	(void)state;
+	assert_int_equal(pages_present(&mmap_loader, &file_pages), 0);
+	assert_int_equal(pages_present(&mmap_populate_loader, &file_pages), 8);
+	assert_int_equal(file_pages, 8);
+}
+
 static void loaders_are_found_by_name(void **state)
 {
 	(void)state;
 	assert_ptr_equal(loader_find("copy"), &copy_loader);
 	assert_ptr_equal(loader_find("mmap"), &mmap_loader);
 	assert_ptr_equal(loader_find("ksm"), &ksm_loader);
+	assert_ptr_equal(loader_find("mmap-populate"), &mmap_populate_loader);
 	assert_null(loader_find("bogus"));
 }
 
@@ -157,6 +216,7 @@ int main(void)
 		cmocka_unit_test(extent_inside_one_page_is_copied),
 		cmocka_unit_test(both_loaders_place_the_same_bytes),
 		cmocka_unit_test(mmap_loader_maps_whole_pages),
+		cmocka_unit_test(populate_fills_page_tables_without_copying),
 		cmocka_unit_test(loaders_are_found_by_name),
 	};
 
