@@ -180,7 +180,7 @@ static void reason_cell_is_one_quoted_line(void **state)
 /* Writes rows to dir/raw.csv.partial as a run does; returns its size. */
 static long write_raw(const char *dir, const struct instance_result *rows, size_t n)
 {
-	struct raw_csv csv;
+	struct raw_csv csv = { 0 };
 	long bytes;
 
 	assert_int_equal(raw_csv_open(&csv, dir), 0);
