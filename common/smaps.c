@@ -11,6 +11,7 @@
 static const char *const field_names[SMAPS_NR_FIELDS] = {
 	[SMAPS_RSS] = "Rss",
 	[SMAPS_PSS] = "Pss",
+	[SMAPS_PSS_DIRTY] = "Pss_Dirty",
 	[SMAPS_PSS_ANON] = "Pss_Anon",
 	[SMAPS_PSS_FILE] = "Pss_File",
 	[SMAPS_PSS_SHMEM] = "Pss_Shmem",
@@ -18,7 +19,18 @@ static const char *const field_names[SMAPS_NR_FIELDS] = {
 	[SMAPS_SHARED_DIRTY] = "Shared_Dirty",
 	[SMAPS_PRIVATE_CLEAN] = "Private_Clean",
 	[SMAPS_PRIVATE_DIRTY] = "Private_Dirty",
+	[SMAPS_REFERENCED] = "Referenced",
 	[SMAPS_ANONYMOUS] = "Anonymous",
+	[SMAPS_KSM] = "KSM",
+	[SMAPS_LAZYFREE] = "LazyFree",
+	[SMAPS_ANON_HUGE_PAGES] = "AnonHugePages",
+	[SMAPS_SHMEM_PMD_MAPPED] = "ShmemPmdMapped",
+	[SMAPS_FILE_PMD_MAPPED] = "FilePmdMapped",
+	[SMAPS_SHARED_HUGETLB] = "Shared_Hugetlb",
+	[SMAPS_PRIVATE_HUGETLB] = "Private_Hugetlb",
+	[SMAPS_SWAP] = "Swap",
+	[SMAPS_SWAP_PSS] = "SwapPss",
+	[SMAPS_LOCKED] = "Locked",
 };
 
 const char *smaps_field_name(enum smaps_field field)
@@ -97,4 +109,11 @@ int64_t smaps_uss_kb(const struct smaps_rollup *r)
 	if (r->kb[SMAPS_PRIVATE_CLEAN] < 0 || r->kb[SMAPS_PRIVATE_DIRTY] < 0)
 		return -1;
 	return r->kb[SMAPS_PRIVATE_CLEAN] + r->kb[SMAPS_PRIVATE_DIRTY];
+}
+
+int smaps_swapped(const struct smaps_rollup *r)
+{
+	if (r->kb[SMAPS_SWAP] < 0)
+		return -1;
+	return r->kb[SMAPS_SWAP] > 0;
 }

@@ -230,6 +230,29 @@ static void progress(const struct run *run, unsigned loader, unsigned n, unsigne
 		failure ? ", first failure: " : "", failure ? failure->reason : "");
 }
 
+/* Swapped-out pages are not in USS or PSS: a round that had some says so,
+ * whatever --quiet, as its memory figures understate the footprint. */
+static void warn_swapped(const struct run *run, unsigned loader, unsigned n, unsigned round,
+			 const struct instance_result *rows)
+{
+	unsigned swapped = 0;
+	int64_t most_kb = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (!instance_swapped(&rows[i]))
+			continue;
+		swapped++;
+		if (rows[i].smaps.kb[SMAPS_SWAP] > most_kb)
+			most_kb = rows[i].smaps.kb[SMAPS_SWAP];
+	}
+	if (swapped)
+		pr_err("warning: %s N=%u round %u/%u: %u of %u instances had pages swapped out "
+		       "(Swap up to %lld kB): their USS and PSS understate the footprint "
+		       "(raw.csv: swapped=1)",
+		       run->config.loaders[loader], n, round + 1, run->config.rounds, swapped, n,
+		       (long long)most_kb);
+}
+
 static unsigned booted_count(const struct instance_result *rows, unsigned n)
 {
 	unsigned ok = 0;
@@ -257,6 +280,7 @@ static int run_step(struct run *run, unsigned step)
 	round_run(config, s.loader, n, s.round, rows, timing);
 	run->nr_results += n;
 	progress(run, s.loader, n, s.round, rows);
+	warn_swapped(run, s.loader, n, s.round, rows);
 	if (raw_csv_append(&run->csv, config, rows, n) || sharing_log_flush(&run->sharing) ||
 	    journal_commit(&run->journal, config, n, raw_csv_bytes(&run->csv),
 			   sharing_log_bytes(&run->sharing), timing))

@@ -7,21 +7,44 @@
 
 #include <sys/stat.h>
 
+#include <stdbool.h>
 #include <unistd.h>
+
+/* The smaps fields raw.csv has held from the start, in their columns; the
+ * others come after every older column, so a column never moves. */
+static const enum smaps_field first_fields[] = {
+	SMAPS_RSS,	     SMAPS_PSS,		 SMAPS_PSS_ANON,     SMAPS_PSS_FILE,
+	SMAPS_PSS_SHMEM,     SMAPS_SHARED_CLEAN, SMAPS_SHARED_DIRTY, SMAPS_PRIVATE_CLEAN,
+	SMAPS_PRIVATE_DIRTY, SMAPS_ANONYMOUS,
+};
+#define NR_FIRST_FIELDS (sizeof(first_fields) / sizeof(first_fields[0]))
+
+static bool first_field(int field)
+{
+	for (size_t i = 0; i < NR_FIRST_FIELDS; i++)
+		if ((int)first_fields[i] == field)
+			return true;
+	return false;
+}
 
 void raw_csv_write_header(FILE *f)
 {
 	fputs("loader,instances,round,instance,pid,status,reason", f);
-	for (int i = 0; i < SMAPS_NR_FIELDS; i++)
-		fprintf(f, ",%s_kb", smaps_field_name(i));
+	for (size_t i = 0; i < NR_FIRST_FIELDS; i++)
+		fprintf(f, ",%s_kb", smaps_field_name(first_fields[i]));
 	fputs(",uss_kb", f);
 	for (int p = 0; p < NR_POINTS; p++)
 		fprintf(f, ",%s_ns", bench_point_name(p));
 	fputs(",linux_start_kernel_source,minor_faults,user_ms,system_ms", f);
 	/* Added with QEMU as a peer, at the end so older readers keep their columns. */
 	fputs(",vmm,vmm_init_end_source,vm_running_ns,vm_running_lag_ns,"
-	      "linux_start_user_exit_ns,linux_start_user_lag_ns\n",
+	      "linux_start_user_exit_ns,linux_start_user_lag_ns",
 	      f);
+	/* Then every other smaps field, and whether pages were swapped out. */
+	for (int i = 0; i < SMAPS_NR_FIELDS; i++)
+		if (!first_field(i))
+			fprintf(f, ",%s_kb", smaps_field_name(i));
+	fputs(",swapped\n", f);
 }
 
 /* Empty cell for a missing value. */
@@ -56,8 +79,8 @@ void raw_csv_write_row(FILE *f, const struct bench_config *config,
 	fprintf(f, "%s,%u,%u,%u,%d,%s", config->loaders[row->loader], row->instances, row->round,
 		row->index, (int)row->pid, instance_status_name(row->status));
 	reason_cell(f, row->reason);
-	for (int i = 0; i < SMAPS_NR_FIELDS; i++)
-		cell(f, row->smaps.kb[i]);
+	for (size_t i = 0; i < NR_FIRST_FIELDS; i++)
+		cell(f, row->smaps.kb[first_fields[i]]);
 	cell(f, row->uss_kb);
 	for (int p = 0; p < NR_POINTS; p++)
 		cell(f, row->point_ns[p]);
@@ -74,10 +97,15 @@ void raw_csv_write_row(FILE *f, const struct bench_config *config,
 		fputc(',', f);
 	cell(f, row->user_exit_ns);
 	if (row->user_exit_ns >= 0 && row->point_ns[POINT_LINUX_START_USER] >= 0)
-		fprintf(f, ",%lld\n",
+		fprintf(f, ",%lld",
 			(long long)(row->point_ns[POINT_LINUX_START_USER] - row->user_exit_ns));
 	else
-		fputs(",\n", f);
+		fputc(',', f);
+	for (int i = 0; i < SMAPS_NR_FIELDS; i++)
+		if (!first_field(i))
+			cell(f, row->smaps.kb[i]);
+	cell(f, smaps_swapped(&row->smaps));
+	fputc('\n', f);
 }
 
 /* The journal vouches only for rows that are on disk. */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * raw.csv: one row per instance per round, every memory field in kB, every
- * trace point in ns, rusage and status. Rows are appended and synced after
+ * raw.csv: one row per instance per round, every smaps_rollup field in kB
+ * (and whether pages were swapped out), every trace point in ns, rusage
+ * and status. Readers find columns by header name; a new column goes at
+ * the end, so older ones keep their place. Rows are appended and synced after
  * each round to raw.csv.partial, which becomes raw.csv when the run ends:
  * an interrupted run keeps its finished rounds, clearly marked partial.
  */
@@ -13,6 +15,9 @@
 
 #include <stddef.h>
 #include <stdio.h>
+
+/* More columns than raw.csv has: a row with more is not ours. */
+#define RAW_CSV_MAX_COLS 64
 
 struct raw_csv {
 	FILE *f;

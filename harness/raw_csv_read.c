@@ -8,9 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Fixed columns before the smaps fields and after the trace points. */
-enum { LEAD_COLS = 7, TAIL_COLS = 10 };
-#define NR_COLS (LEAD_COLS + SMAPS_NR_FIELDS + 1 + NR_POINTS + TAIL_COLS)
+/* raw.csv's header split into its column names: cells are found by name,
+ * never by position, so a column added anywhere cannot shift the others. */
+struct columns {
+	char *text;
+	char *names[RAW_CSV_MAX_COLS];
+	int nr;
+};
+
+/* One row being read: its cells, and whether any was missing or bad. */
+struct cells {
+	char **cell;
+	const struct columns *cols;
+	int err;
+};
 
 /* Splits a row at its commas; the reason is quoted with "" for a quote. */
 static int split(char *line, char **cells, int max)
@@ -67,113 +78,165 @@ static int text(const char *cell, char *out, size_t size)
 	return 0;
 }
 
-static int lead(char **c, const struct bench_config *config, struct instance_result *row)
+/* The cell under a column name; "" (and an error) if there is no such column. */
+static const char *get(struct cells *c, const char *name)
 {
-	long long v[4];
-	int err = 0;
+	for (int i = 0; i < c->cols->nr; i++)
+		if (strcmp(c->cols->names[i], name) == 0)
+			return c->cell[i];
+	c->err = 1;
+	return "";
+}
+
+static long long get_number(struct cells *c, const char *name)
+{
+	long long v;
+
+	c->err |= number(get(c, name), &v);
+	return v;
+}
+
+static void get_text(struct cells *c, const char *name, char *out, size_t size)
+{
+	c->err |= text(get(c, name), out, size);
+}
+
+static double get_ms(struct cells *c, const char *name)
+{
+	const char *cell = get(c, name);
+	char *end;
+	double v = strtod(cell, &end);
+
+	c->err |= *cell == '\0' || *end != '\0';
+	return v;
+}
+
+static void lead(struct cells *c, const struct bench_config *config, struct instance_result *row)
+{
+	const char *loader = get(c, "loader"), *status = get(c, "status");
+	long long v[3] = { get_number(c, "instances"), get_number(c, "round"),
+			   get_number(c, "instance") };
 
 	row->loader = config->nr_loaders;
 	for (unsigned l = 0; l < config->nr_loaders; l++)
-		if (strcmp(c[0], config->loaders[l]) == 0)
+		if (strcmp(loader, config->loaders[l]) == 0)
 			row->loader = l;
-	for (int i = 0; i < 4; i++)
-		err |= number(c[1 + i], &v[i]) || (i < 3 && v[i] < 0);
+	for (int i = 0; i < 3; i++)
+		c->err |= v[i] < 0;
 	row->instances = (unsigned)v[0];
 	row->round = (unsigned)v[1];
 	row->index = (unsigned)v[2];
-	row->pid = (pid_t)v[3];
+	row->pid = (pid_t)get_number(c, "pid");
 	row->status = INSTANCE_LAUNCH_FAILED + 1;
 	for (int s = INSTANCE_OK; s <= INSTANCE_LAUNCH_FAILED; s++)
-		if (strcmp(c[5], instance_status_name(s)) == 0)
+		if (strcmp(status, instance_status_name(s)) == 0)
 			row->status = s;
-	err |= text(c[6], row->reason, sizeof(row->reason));
-	return err || row->loader == config->nr_loaders || row->status > INSTANCE_LAUNCH_FAILED ? -1
-												: 0;
+	get_text(c, "reason", row->reason, sizeof(row->reason));
+	c->err |= row->loader == config->nr_loaders || row->status > INSTANCE_LAUNCH_FAILED;
 }
 
-static int measured(char **c, struct instance_result *row)
+static void measured(struct cells *c, struct instance_result *row)
 {
-	long long v;
-	int err = 0;
+	char name[64];
 
 	for (int i = 0; i < SMAPS_NR_FIELDS; i++) {
-		err |= number(*c++, &v);
-		row->smaps.kb[i] = v;
+		snprintf(name, sizeof(name), "%s_kb", smaps_field_name(i));
+		row->smaps.kb[i] = get_number(c, name);
 	}
-	err |= number(*c++, &v);
-	row->uss_kb = v;
+	row->uss_kb = get_number(c, "uss_kb");
 	for (int p = 0; p < NR_POINTS; p++) {
-		err |= number(*c++, &v);
-		row->point_ns[p] = v;
+		snprintf(name, sizeof(name), "%s_ns", bench_point_name(p));
+		row->point_ns[p] = get_number(c, name);
 	}
-	return err ? -1 : 0;
 }
 
-static int tail(char **c, const struct bench_config *config, struct instance_result *row)
+/* swapped and linux_start_user_lag_ns are derived from the others. */
+static void rest(struct cells *c, const struct bench_config *config, struct instance_result *row)
 {
-	long long v;
-	char *end_user, *end_system;
-	int err = text(c[0], row->point_source[POINT_LINUX_START_KERNEL],
-		       sizeof(row->point_source[0]));
+	get_text(c, "linux_start_kernel_source", row->point_source[POINT_LINUX_START_KERNEL],
+		 sizeof(row->point_source[0]));
+	row->minor_faults = (long)get_number(c, "minor_faults");
+	row->user_ms = get_ms(c, "user_ms");
+	row->system_ms = get_ms(c, "system_ms");
+	if (row->loader < config->nr_loaders)
+		c->err |= strcmp(get(c, "vmm"), loader_backend(config, row->loader)->name) != 0;
+	get_text(c, "vmm_init_end_source", row->point_source[POINT_VMM_INIT_END],
+		 sizeof(row->point_source[0]));
+	row->vm_running_ns = get_number(c, "vm_running_ns");
+	row->vm_running_lag_ns = get_number(c, "vm_running_lag_ns");
+	row->user_exit_ns = get_number(c, "linux_start_user_exit_ns");
+}
 
-	err |= number(c[1], &v);
-	row->minor_faults = (long)v;
-	row->user_ms = strtod(c[2], &end_user);
-	row->system_ms = strtod(c[3], &end_system);
-	err |= *end_user != '\0' || *end_system != '\0';
-	err |= strcmp(c[4], loader_backend(config, row->loader)->name) != 0;
-	err |= text(c[5], row->point_source[POINT_VMM_INIT_END], sizeof(row->point_source[0]));
-	err |= number(c[6], &v);
-	row->vm_running_ns = v;
-	err |= number(c[7], &v);
-	row->vm_running_lag_ns = v;
-	err |= number(c[8], &v);
-	row->user_exit_ns = v;
-	/* c[9], linux_start_user_lag_ns, is derived from the others. */
-	return err ? -1 : 0;
+static int parse_row(char *line, const struct columns *cols, const struct bench_config *config,
+		     struct instance_result *row)
+{
+	char *cell[RAW_CSV_MAX_COLS + 1];
+	struct cells c = { cell, cols, 0 };
+
+	memset(row, 0, sizeof(*row));
+	if (split(line, cell, RAW_CSV_MAX_COLS + 1) != cols->nr)
+		return -1;
+	lead(&c, config, row);
+	measured(&c, row);
+	rest(&c, config, row);
+	return c.err ? -1 : 0;
+}
+
+/* The header as raw_csv.c writes it today, split into names. */
+static int our_columns(struct columns *cols)
+{
+	size_t len = 0;
+	FILE *mem = open_memstream(&cols->text, &len);
+
+	cols->nr = 0;
+	if (!mem)
+		return -1;
+	raw_csv_write_header(mem);
+	fclose(mem);
+	cols->text[strcspn(cols->text, "\n")] = '\0';
+	cols->nr = split(cols->text, cols->names, RAW_CSV_MAX_COLS);
+	return cols->nr > 0 ? 0 : -1;
 }
 
 int raw_csv_parse_row(char *line, const struct bench_config *config, struct instance_result *row)
 {
-	char *c[NR_COLS + 1];
+	struct columns cols = { 0 };
+	int err = our_columns(&cols) || parse_row(line, &cols, config, row);
 
-	memset(row, 0, sizeof(*row));
-	if (split(line, c, NR_COLS + 1) != NR_COLS)
-		return -1;
-	if (lead(c, config, row) || measured(c + LEAD_COLS, row))
-		return -1;
-	return tail(c + NR_COLS - TAIL_COLS, config, row);
+	free(cols.text);
+	return err ? -1 : 0;
 }
 
-static int header_matches(const char *line)
+/* Only today's header: resumed rows are appended in today's layout. */
+static int header_matches(const char *line, const struct columns *cols)
 {
-	char *expected = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&expected, &len);
-	int same;
+	int i = 0;
 
-	if (!mem)
-		return 0;
-	raw_csv_write_header(mem);
-	fclose(mem);
-	same = strcmp(line, expected) == 0;
-	free(expected);
-	return same;
+	for (const char *p = line; i < cols->nr; i++) {
+		size_t n = strlen(cols->names[i]);
+
+		if (strncmp(p, cols->names[i], n) != 0 || p[n] != (i + 1 < cols->nr ? ',' : '\n'))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
 }
 
 long raw_csv_load(const char *path, long end, const struct bench_config *config,
 		  struct instance_result *rows, size_t max)
 {
 	FILE *f = fopen(path, "r");
+	struct columns cols = { 0 };
 	char *line = NULL;
 	size_t cap = 0;
 	long nr = -1;
 
-	if (f && getline(&line, &cap, f) > 0 && header_matches(line)) {
+	if (f && our_columns(&cols) == 0 && getline(&line, &cap, f) > 0 &&
+	    header_matches(line, &cols)) {
 		nr = 0;
 		while (ftell(f) < end && getline(&line, &cap, f) > 0) {
 			line[strcspn(line, "\n")] = '\0';
-			if ((size_t)nr == max || raw_csv_parse_row(line, config, &rows[nr]) != 0) {
+			if ((size_t)nr == max || parse_row(line, &cols, config, &rows[nr]) != 0) {
 				nr = -1;
 				break;
 			}
@@ -183,6 +246,7 @@ long raw_csv_load(const char *path, long end, const struct bench_config *config,
 	if (nr < 0)
 		pr_err("%s: not the rows of this run (row %ld or the header cannot be read)", path,
 		       nr < 0 ? 0L : nr);
+	free(cols.text);
 	free(line);
 	if (f)
 		fclose(f);

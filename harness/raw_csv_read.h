@@ -2,8 +2,9 @@
 /*
  * raw.csv read back into rows, for `loadbench --resume`: the rounds a run
  * finished before it was interrupted count in its summary exactly as if it
- * had never stopped. Only our own format is accepted: the header must be
- * the one raw_csv.c writes today.
+ * had never stopped. Cells are read by their column's name. Only our own
+ * format is accepted: the header must be the one raw_csv.c writes today,
+ * as resumed rows are appended in that layout.
  */
 #ifndef LOADBENCH_RAW_CSV_READ_H
 #define LOADBENCH_RAW_CSV_READ_H

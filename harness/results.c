@@ -35,3 +35,8 @@ const char *instance_status_name(enum instance_status status)
 
 	return names[status];
 }
+
+bool instance_swapped(const struct instance_result *res)
+{
+	return res->status == INSTANCE_OK && smaps_swapped(&res->smaps) == 1;
+}

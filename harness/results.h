@@ -5,6 +5,7 @@
 
 #include "smaps.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -56,5 +57,7 @@ const char *bench_point_name(enum bench_point point);
 /* The point for a trace name, or -1. */
 int bench_point_from_name(const char *name);
 const char *instance_status_name(enum instance_status status);
+/* Sampled with pages swapped out: its USS and PSS understate its footprint. */
+bool instance_swapped(const struct instance_result *res);
 
 #endif

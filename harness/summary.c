@@ -202,6 +202,7 @@ static int compute_group(struct group_summary *g, const struct bench_config *con
 			g->booted++;
 		else
 			g->failed++;
+		g->swapped += instance_swapped(&rows[i]);
 	}
 	for (int m = 0; m < NR_MEM_METRICS; m++)
 		err |= summarise(&g->mem_kb[m], rows, nr_rows, config->rounds, mem_value, m);

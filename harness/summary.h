@@ -52,6 +52,7 @@ struct group_summary {
 	unsigned int launched; /* instances x rounds */
 	unsigned int booted;
 	unsigned int failed;
+	unsigned int swapped; /* booted with pages swapped out (instance_swapped) */
 	struct metric_summary mem_kb[NR_MEM_METRICS];
 	struct metric_summary point_ms[NR_POINTS];
 	/* From the previous point this instance reported (load_done: from 0). */

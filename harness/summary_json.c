@@ -148,6 +148,7 @@ static void write_group(struct json_writer *j, const struct run_summary *summary
 	json_integer(j, "launched", g->launched);
 	json_integer(j, "booted", g->booted);
 	json_integer(j, "failed", g->failed);
+	json_integer(j, "swapped", g->swapped);
 	write_failures(j, summary, g);
 	write_kernel_sources(j, summary, g);
 	json_object_begin(j, "memory_kb");

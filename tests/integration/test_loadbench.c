@@ -4,15 +4,18 @@
  * loadbench end to end on the probe guest (this machine's /dev/kvm):
  * instances 1,2 x both loaders x 2 rounds. Every instance boots, the mmap
  * loader's USS at N=2 sits below copy's by most of the probe's read-only
- * part, every output file is there and parseable, and failing guests are
- * recorded, not dropped.
+ * part, every output file is there and parseable, raw.csv holds every
+ * smaps_rollup field this kernel prints and flags swapped instances, and
+ * failing guests are recorded, not dropped.
  */
 #include "../support/test_main.h"
 
 #include "../support/elf_fixture.h"
+#include "../support/raw_rows.h"
 #include "../support/spawn.h"
 #include "guest_layout.h"
 #include "kernel_image.h"
+#include "smaps.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +125,31 @@ static void probe_run_measures_sharing(void **state)
 	assert_non_null(strstr(csv, ",port,"));
 	assert_null(strstr(csv, ",breakpoint,"));
 	free(csv);
+}
+
+/* Every field this host's smaps_rollup has is in each sampled row, and
+ * swapped says whether Swap was above zero (whatever this host swaps). */
+static void raw_csv_holds_every_smaps_field(void **state)
+{
+	struct smaps_rollup here;
+	struct raw_rows raw;
+	char column[64];
+
+	(void)state;
+	assert_int_equal(smaps_read_pid(getpid(), &here), 0);
+	assert_int_equal(raw_rows_read(&raw, test_path("bench-probe/raw.csv")), 0);
+	assert_int_equal(raw.nr_rows, 12);
+	for (unsigned r = 0; r < raw.nr_rows; r++) {
+		assert_string_equal(raw_cell(&raw, r, "status"), "ok");
+		for (int f = 0; f < SMAPS_NR_FIELDS; f++) {
+			snprintf(column, sizeof(column), "%s_kb", smaps_field_name(f));
+			assert_non_null(raw_cell(&raw, r, column));
+			if (here.kb[f] >= 0 && raw_num(&raw, r, column) < 0)
+				fail_msg("row %u: %s empty", r, column);
+		}
+		assert_int_equal(raw_num(&raw, r, "swapped"), raw_num(&raw, r, "Swap_kb") > 0);
+	}
+	raw_rows_free(&raw);
 }
 
 static void failing_guests_are_recorded(void **state)
@@ -315,6 +343,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(probe_run_measures_sharing),
+		cmocka_unit_test(raw_csv_holds_every_smaps_field),
 		cmocka_unit_test(failing_guests_are_recorded),
 		cmocka_unit_test(bad_options_are_refused),
 		cmocka_unit_test(hostile_inputs_are_refused_before_any_round),

@@ -9,7 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Splits one line at commas outside double quotes; strips the quotes. */
+/* Splits one line at commas outside double quotes; strips the quotes and
+ * turns "" inside them into one quote, as raw_csv.c writes a reason. */
 static unsigned split(char *line, const char **cells, unsigned max)
 {
 	unsigned n = 0;
@@ -20,11 +21,18 @@ static unsigned split(char *line, const char **cells, unsigned max)
 		char *end;
 
 		if (quoted) {
-			p++;
-			end = strchr(p, '"');
-			if (!end)
+			char *out = ++p;
+
+			end = p;
+			while (*end && !(*end == '"' && end[1] != '"')) {
+				if (*end == '"')
+					end++;
+				*out++ = *end++;
+			}
+			if (!*end)
 				return n;
-			*end++ = '\0';
+			*out = '\0';
+			end++;
 		} else {
 			end = p + strcspn(p, ",");
 		}

@@ -4,10 +4,12 @@
 #ifndef TESTS_RAW_ROWS_H
 #define TESTS_RAW_ROWS_H
 
+#include "raw_csv.h"
+
 #include <stdint.h>
 
 #define RAW_MAX_ROWS 64
-#define RAW_MAX_COLS 48
+#define RAW_MAX_COLS RAW_CSV_MAX_COLS
 
 struct raw_rows {
 	char *text; /* the file, split in place */

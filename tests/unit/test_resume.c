@@ -3,13 +3,16 @@
  * What `loadbench --resume` relies on, without guests: the plan's order
  * (which round comes next), a raw.csv row read back equals the row written
  * (so a resumed run's summary counts the earlier rounds as measured), its
- * reason one quoted line whatever it holds, rows that are not this run's
- * are rejected, and the rows of the finished rounds
+ * reason one quoted line whatever it holds, every smaps field and the
+ * swapped flag survive a raw.csv file written and loaded back, rows that
+ * are not this run's are rejected, and the rows of the finished rounds
  * must be exactly the plan's, each once.
  */
 #include "../support/test_main.h"
 
 #include "../support/python_check.h"
+#include "../support/raw_rows.h"
+#include "../support/spawn.h"
 
 #include "raw_csv.h"
 #include "raw_csv_read.h"
@@ -104,7 +107,7 @@ static void fill(struct instance_result *r, unsigned loader, unsigned n, unsigne
 	r->index = index;
 	r->pid = 4242;
 	for (int f = 0; f < SMAPS_NR_FIELDS; f++)
-		r->smaps.kb[f] = f == 3 ? -1 : 100 + f;
+		r->smaps.kb[f] = f == SMAPS_PSS_FILE ? -1 : 100 + f;
 	r->uss_kb = 12345;
 	r->point_ns[POINT_LOAD_DONE] = 1000;
 	r->point_ns[POINT_VMM_INIT_END] = 2000;
@@ -152,7 +155,8 @@ static void row_reads_back_as_written(void **state)
 	assert_int_equal(out.index, 1);
 	assert_int_equal(out.status, INSTANCE_EXITED);
 	assert_string_equal(out.reason, in.reason);
-	assert_int_equal(out.smaps.kb[3], -1);
+	for (int f = 0; f < SMAPS_NR_FIELDS; f++)
+		assert_int_equal(out.smaps.kb[f], in.smaps.kb[f]);
 	assert_int_equal(out.point_ns[POINT_LINUX_START_KERNEL], -1);
 	assert_int_equal(out.vm_running_lag_ns, -7);
 	assert_true(out.user_ms == 1.25 && out.system_ms == 3.5);
@@ -216,6 +220,106 @@ static void reason_cell_is_one_quoted_line(void **state)
 	free(text);
 }
 
+/* Writes rows to dir/raw.csv.partial as a run does; returns its size. */
+static long write_raw(const char *dir, const struct instance_result *rows, size_t n)
+{
+	struct raw_csv csv = { 0 };
+	long bytes;
+
+	assert_int_equal(raw_csv_open(&csv, dir), 0);
+	assert_int_equal(raw_csv_append(&csv, &config, rows, n), 0);
+	bytes = raw_csv_bytes(&csv);
+	assert_int_equal(fclose(csv.f), 0);
+	return bytes;
+}
+
+/* What --resume reads back from the file is what was measured: every smaps
+ * field (Swap and SwapPss among them) in every row. */
+static void file_loads_back_every_field(void **state)
+{
+	struct instance_result in[3], out[4];
+	long bytes;
+	FILE *older;
+
+	(void)state;
+	fill(&in[0], 0, 1, 0, 0);
+	fill(&in[1], 1, 2, 0, 0);
+	fill(&in[2], 1, 2, 0, 1);
+	in[1].smaps.kb[SMAPS_SWAP] = 1836;
+	in[1].smaps.kb[SMAPS_SWAP_PSS] = 1721;
+	in[2].smaps.kb[SMAPS_LOCKED] = -1;
+	bytes = write_raw(test_dir(), in, 3);
+	assert_int_equal(raw_csv_load(test_path("raw.csv.partial"), bytes, &config, out, 4), 3);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(out[i].loader, in[i].loader);
+		assert_int_equal(out[i].index, in[i].index);
+		assert_int_equal(out[i].uss_kb, in[i].uss_kb);
+		for (int f = 0; f < SMAPS_NR_FIELDS; f++)
+			if (out[i].smaps.kb[f] != in[i].smaps.kb[f])
+				fail_msg("row %d %s: %lld, written %lld", i, smaps_field_name(f),
+					 (long long)out[i].smaps.kb[f],
+					 (long long)in[i].smaps.kb[f]);
+	}
+	/* Rows of another layout: resumed rows would not fit under its header. */
+	older = fopen(test_path("older.csv"), "w");
+	assert_non_null(older);
+	fputs("loader,instances,round,instance,pid,status,reason\n", older);
+	assert_int_equal(fclose(older), 0);
+	assert_int_equal(raw_csv_load(test_path("older.csv"), 48, &config, out, 4), -1);
+}
+
+/* Each smaps field has its own column, named as the kernel names it; an
+ * instance with pages swapped out says so in its row, one that was not
+ * sampled says nothing. */
+static void swapped_instances_are_flagged(void **state)
+{
+	struct instance_result in[3];
+	struct raw_rows raw;
+	char column[64];
+
+	(void)state;
+	fill(&in[0], 0, 1, 0, 0);
+	in[0].smaps.kb[SMAPS_SWAP] = 0;
+	fill(&in[1], 1, 1, 0, 0);
+	in[1].smaps.kb[SMAPS_SWAP] = 4;
+	in[1].smaps.kb[SMAPS_SWAP_PSS] = 2;
+	fill(&in[2], 1, 1, 1, 0);
+	for (int f = 0; f < SMAPS_NR_FIELDS; f++)
+		in[2].smaps.kb[f] = -1;
+	write_raw(test_dir(), in, 3);
+	assert_int_equal(raw_rows_read(&raw, test_path("raw.csv.partial")), 0);
+	assert_int_equal(raw.nr_rows, 3);
+	for (int f = 0; f < SMAPS_NR_FIELDS; f++) {
+		snprintf(column, sizeof(column), "%s_kb", smaps_field_name(f));
+		assert_int_equal(raw_num(&raw, 0, column), in[0].smaps.kb[f]);
+	}
+	assert_string_equal(raw_cell(&raw, 0, "swapped"), "0");
+	assert_string_equal(raw_cell(&raw, 1, "swapped"), "1");
+	assert_int_equal(raw_num(&raw, 1, "Swap_kb"), 4);
+	assert_int_equal(raw_num(&raw, 1, "SwapPss_kb"), 2);
+	assert_string_equal(raw_cell(&raw, 2, "swapped"), "");
+	raw_rows_free(&raw);
+}
+
+/* The columns raw.csv had before every smaps field was in it stay where
+ * they were: readers of older files by position still find them. */
+static void older_columns_keep_their_place(void **state)
+{
+	static const char older[] =
+		"loader,instances,round,instance,pid,status,reason,Rss_kb,Pss_kb,Pss_Anon_kb,"
+		"Pss_File_kb,Pss_Shmem_kb,Shared_Clean_kb,Shared_Dirty_kb,Private_Clean_kb,"
+		"Private_Dirty_kb,Anonymous_kb,uss_kb,load_done_ns,vmm_init_end_ns,"
+		"linux_start_kernel_ns,linux_start_user_ns,linux_start_kernel_source,minor_faults,"
+		"user_ms,system_ms,vmm,vmm_init_end_source,vm_running_ns,vm_running_lag_ns,"
+		"linux_start_user_exit_ns,linux_start_user_lag_ns,";
+	char *header;
+
+	(void)state;
+	header = header_text();
+	assert_int_equal(strncmp(header, older, strlen(older)), 0);
+	free(header);
+}
+
 static void foreign_rows_are_rejected(void **state)
 {
 	static const char *const bad[] = {
@@ -267,6 +371,9 @@ int main(void)
 		cmocka_unit_test(shuffle_runs_every_round_once),
 		cmocka_unit_test(row_reads_back_as_written),
 		cmocka_unit_test(reason_cell_is_one_quoted_line),
+		cmocka_unit_test(file_loads_back_every_field),
+		cmocka_unit_test(swapped_instances_are_flagged),
+		cmocka_unit_test(older_columns_keep_their_place),
 		cmocka_unit_test(foreign_rows_are_rejected),
 		cmocka_unit_test(finished_rows_must_follow_the_plan),
 	};

@@ -4,10 +4,12 @@
  * hand: the rendered text and Markdown must match the golden files in
  * tests/fixtures/tables (UPDATE_GOLDEN=1 rewrites them; review the diff).
  * linux_start_kernel is never reported, so it must show as n/a; one
- * instance fails, so the failure line must count it.
+ * instance fails, so the failure line must count it; one booted instance
+ * has pages swapped out, so summary.json must count it.
  */
 #include "../support/test_main.h"
 
+#include "../support/python_check.h"
 #include "../support/spawn.h"
 #include "summary.h"
 #include "summary_json.h"
@@ -80,6 +82,11 @@ static int setup(void **state)
 	rows[nr_rows - 1].status = INSTANCE_TIMEOUT;
 	rows[nr_rows - 1].point_ns[POINT_LINUX_START_USER] = -1;
 	snprintf(rows[nr_rows - 1].reason, sizeof(rows[0].reason), "no linux_start_user");
+	/* copy N=2, round 0, instance 1 had pages swapped out; the timed-out
+	 * one's figures are not a sample, swapped or not. */
+	rows[5].smaps.kb[SMAPS_SWAP] = 512;
+	rows[5].smaps.kb[SMAPS_SWAP_PSS] = 256;
+	rows[nr_rows - 1].smaps.kb[SMAPS_SWAP] = 64;
 	return 0;
 }
 
@@ -138,6 +145,34 @@ static void statistics_from_rows(void **state)
 	summary_free(&s);
 }
 
+/* Swapped instances per (loader, N), in the statistics and summary.json. */
+static void swapped_instances_are_counted(void **state)
+{
+	static const char check[] =
+		"import json, sys\n"
+		"groups = json.loads(sys.stdin.buffer.read().decode(\"utf-8\"))[\"results\"]\n"
+		"got = {(g[\"loader\"], g[\"instances\"]): g[\"swapped\"] for g in groups}\n"
+		"want = {(\"copy\", 1): 0, (\"mmap\", 1): 0, (\"copy\", 2): 1, (\"mmap\", 2): 0}\n"
+		"assert got == want, got\n";
+	struct run_summary s;
+	char *json = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(summary_compute(&s, &config, rows, nr_rows, timings), 0);
+	assert_int_equal(summary_group(&s, 0, 2)->swapped, 1);
+	assert_int_equal(summary_group(&s, 1, 2)->swapped, 0);
+	assert_int_equal(summary_group(&s, 0, 1)->swapped, 0);
+	f = open_memstream(&json, &len);
+	assert_non_null(f);
+	summary_json_write(f, &s, &ctx, 0);
+	fclose(f);
+	assert_int_equal(python_run(check, json, 0), 0);
+	free(json);
+	summary_free(&s);
+}
+
 static void tables_match_golden_files(void **state)
 {
 	struct run_summary s;
@@ -159,6 +194,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(statistics_from_rows),
+		cmocka_unit_test(swapped_instances_are_counted),
 		cmocka_unit_test(tables_match_golden_files),
 	};
 
