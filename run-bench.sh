@@ -26,6 +26,9 @@
 #   --initrd FILE      initrd (default: build/initrd.cpio, made by make initrd)
 #   --initrd-size SIZE size of the default initrd, e.g. 3M (default 3M, the seed's)
 #   --mem MIB          guest RAM per instance (default 128)
+#   --cache warm|cold  the images' page cache at each launch: warm (read in
+#                      before the first round) or cold (evicted before every
+#                      round; summary.json says what stayed) (default warm)
 #   --out DIR          results directory (default results/<UTC date>-<host>)
 #   --compare DIR      compare with a baseline run (a results directory or its
 #                      summary.json, or a directory with host/ and rig/
@@ -63,6 +66,7 @@ kernel=
 initrd=
 initrd_size=3M
 mem=128
+cache=warm
 out=
 compare=
 rig=auto
@@ -91,7 +95,8 @@ parse_args() {
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--instances | --vmm | --loaders | --qemu-machine | --qemu-accel | --rounds | \
-			--order | --order-seed | --kernel | --initrd | --initrd-size | --mem | --out | --compare | --rig)
+			--order | --order-seed | --kernel | --initrd | --initrd-size | --mem | --cache | --out | \
+			--compare | --rig)
 			need_value "$@"
 			set_option "$1" "$2"
 			shift 2
@@ -123,6 +128,7 @@ set_option() {
 	--initrd) initrd=$2 ;;
 	--initrd-size) initrd_size=$2 ;;
 	--mem) mem=$2 ;;
+	--cache) cache=$2 ;;
 	--out) out=$2 ;;
 	--compare) compare=$2 ;;
 	--rig) rig=$2 ;;
@@ -232,6 +238,7 @@ validate() {
 	check_vmm_and_loaders
 	check_numbers
 	case "$rig" in auto | on | off) ;; *) die "--rig '$rig': expected auto, on or off" ;; esac
+	case "$cache" in warm | cold) ;; *) die "--cache '$cache': expected warm or cold" ;; esac
 	[ -z "$kernel" ] || [ "$kernel" = bench ] || check_file --kernel "$kernel"
 	[ -z "$initrd" ] || [ "$initrd" = - ] || check_file --initrd "$initrd"
 	check_compare
@@ -326,7 +333,7 @@ prepare() {
 run_loadbench() {
 	local where=$1 status=0 args
 	args=(build/loadbench --kernel "$kernel" --instances "$instances" --rounds "$rounds"
-		--mem "$mem" --timeout "$LOADBENCH_TIMEOUT" --out "$out")
+		--mem "$mem" --cache "$cache" --timeout "$LOADBENCH_TIMEOUT" --out "$out")
 	[ -z "$initrd" ] || args+=(--initrd "$initrd")
 	[ -z "$vmm" ] || args+=(--vmm "$vmm")
 	[ -z "$loaders" ] || args+=(--loaders "$loaders")

@@ -95,7 +95,6 @@ CONTEXT_CHECKS = (
     ("vCPUs", ("config", "vcpus")),
     ("instance counts", ("config", "instances")),
     ("loaders", ("config", "loaders")),
-    ("page cache", ("context", "page_cache")),
     ("THP", ("context", "thp")),
     ("KSM", ("context", "ksm_run")),
     ("start_kernel breakpoint", ("config", "breakpoint")),
@@ -443,10 +442,33 @@ def image_warnings(base, cur):
     return warnings
 
 
+def page_cache_mode(summary):
+    """--cache: context.page_cache's "mode" (an object of counts since --cache; a bare
+    "warm" before)."""
+    page_cache = dig(summary, ("context", "page_cache"))
+    return page_cache.get("mode") if isinstance(page_cache, dict) else page_cache
+
+
+def page_cache_warnings(base, cur):
+    """The modes differ, or the current cold run left image pages resident at launch."""
+    warnings = []
+    if page_cache_mode(base) != page_cache_mode(cur):
+        warnings.append(f"context differs: page cache: {page_cache_mode(base)} -> "
+                        f"{page_cache_mode(cur)}")
+    launch = dig(cur, ("context", "page_cache", "resident_at_launch"))
+    if page_cache_mode(cur) == "cold" and isinstance(launch, dict) and \
+            launch.get("rounds_with_pages"):
+        warnings.append(f"current run: --cache cold left image pages resident at "
+                        f"{launch['rounds_with_pages']} of {launch.get('rounds')} launches "
+                        f"(at most {launch.get('max')})")
+    return warnings
+
+
 def context_warnings(base, cur):
     warnings = image_warnings(base, cur)
     warnings += [f"context differs: {label}: {dig(base, path)} -> {dig(cur, path)}"
                  for label, path in CONTEXT_CHECKS if dig(base, path) != dig(cur, path)]
+    warnings += page_cache_warnings(base, cur)
     before = failed_guests(base)
     for (loader, n), failed in failed_guests(cur).items():
         if failed > before.get((loader, n), 0):

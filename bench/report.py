@@ -448,12 +448,29 @@ def image_text(image):
     return f"{image['path']} ({image['bytes']} bytes, FNV-1a {image.get('fnv1a64')})"
 
 
+def page_cache_text(page_cache):
+    """context.page_cache in words: the mode and what was counted (a bare mode from a run
+    before --cache)."""
+    if not isinstance(page_cache, dict):
+        return page_cache
+    pages, launch = page_cache.get("image_pages"), page_cache.get("resident_at_launch") or {}
+    text = (f"{page_cache.get('mode')}: {page_cache.get('resident_at_start')} of {pages} "
+            "image pages resident before the first round")
+    if page_cache.get("mode") == "cold":
+        text += "; evicted before every round"
+    if launch.get("rounds"):
+        text += (f"; at launch {launch.get('min')} to {launch.get('max')} resident "
+                 f"({launch.get('rounds_with_pages')} of {launch.get('rounds')} rounds with any)")
+    return text
+
+
 def context_lines(summary):
     ctx, cfg = summary["context"], summary["config"]
     rows = [
         ("date", ctx.get("date")), ("host", ctx.get("host")),
         ("host kernel", ctx.get("host_kernel")), ("CPU", ctx.get("cpu")),
-        ("KVM mode", ctx.get("kvm_mode")), ("page cache", ctx.get("page_cache")),
+        ("KVM mode", ctx.get("kvm_mode")),
+        ("page cache", page_cache_text(ctx.get("page_cache"))),
         ("transparent huge pages", ctx.get("thp")), ("KSM run", ctx.get("ksm_run")),
         ("loadvm", ctx.get("loadvm_version")), ("loadbench", ctx.get("loadbench_version")),
         ("kernel", image_text(ctx.get("kernel"))), ("initrd", image_text(ctx.get("initrd"))),

@@ -3,7 +3,8 @@
 #   size     read-only part 4..128 MiB: USS saved per instance (N=4) and the
 #            load phase, per loader, against image size
 #   density  32..256 instances: per-instance USS/PSS, total host memory, VMs per GiB
-#   cache    load phase and boot time with a warm and a cold page cache (root)
+#   cache    load phase and boot time with a warm and a cold page cache
+#            (loadbench --cache: the images evicted before every round)
 #
 #   bench/sweep.sh [--rounds R] [--out DIR] size|density|cache|all
 #
@@ -127,30 +128,30 @@ sweep_density() {
 	column -t "$total"
 }
 
-drop_caches() {
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
+# The images' pages left in the page cache at the launches of a run (its
+# largest count: 0 when every cold round started cold).
+resident_at_launch() {
+	python3 - "$1" <<'PY'
+import json, sys
+launch = json.load(open(sys.argv[1]))["context"]["page_cache"]["resident_at_launch"]
+print("n/a" if launch["max"] is None else launch["max"])
+PY
 }
 
 sweep_cache() {
-	[ "$(id -u)" -eq 0 ] || die "cache: dropping the page cache needs root"
-	local data="$out/cache.dat" state loader r run
-	echo "# state loader load_done_ms linux_start_user_ms" >"$data"
+	local data="$out/cache.dat" state loader run
+	echo "# state loader load_done_ms linux_start_user_ms max_resident_pages_at_launch" >"$data"
 	for state in warm cold; do
+		# One run per state, loaders alternating by round; cold evicts the
+		# images before every round, after loadbench's own reads (their
+		# digests), so neither loader inherits pages the other just read.
+		run="$out/cache-$state"
+		build/loadbench --kernel build/probe.elf --instances 1 --rounds "$rounds" \
+			--loaders copy,mmap --cache "$state" --settle 0 --out "$run" --quiet >/dev/null
 		for loader in copy mmap; do
-			local loads=() users=()
-			for r in $(seq 1 "$rounds"); do
-				# Cold: the cache is dropped before each loader's round, so
-				# neither loader inherits pages the other just read.
-				[ "$state" = cold ] && drop_caches
-				run="$out/cache-$state-$loader-$r"
-				build/loadbench --kernel build/probe.elf --instances 1 --rounds 1 \
-					--loaders "$loader" --settle 0 --out "$run" --quiet >/dev/null
-				loads+=("$(summary "$run/summary.json" "$loader" 1 trace_ms load_done median)")
-				users+=("$(summary "$run/summary.json" "$loader" 1 trace_ms linux_start_user median)")
-			done
-			echo "$state $loader $(printf '%s\n' "${loads[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')" \
-				"$(printf '%s\n' "${users[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')" >>"$data"
+			echo "$state $loader $(summary "$run/summary.json" "$loader" 1 trace_ms load_done median)" \
+				"$(summary "$run/summary.json" "$loader" 1 trace_ms linux_start_user median)" \
+				"$(resident_at_launch "$run/summary.json")" >>"$data"
 		done
 	done
 	column -t "$data"

@@ -41,6 +41,9 @@ static const char usage_text[] =
 	"                     refused if it already holds results\n"
 	"  --resume DIR       continue the interrupted run in DIR (same options):\n"
 	"                     from its first unfinished round\n"
+	"  --cache MODE       the images' page cache before every round: warm (read\n"
+	"                     in before the first round) or cold (evicted before\n"
+	"                     each round) (default warm)\n"
 	"  --format LIST      text,csv,json (default all three)\n"
 	"  --kvm-mode MODE    native or rig, recorded in the outputs (default: ask\n"
 	"                     kvm-mode next to loadbench, else unknown)\n"
@@ -76,6 +79,7 @@ enum {
 	OPT_OUT,
 	OPT_RESUME,
 	OPT_FORMAT,
+	OPT_CACHE,
 	OPT_KVM_MODE,
 	OPT_LOADVM,
 	OPT_VMM,
@@ -106,6 +110,7 @@ static const struct option long_options[] = {
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "resume", required_argument, NULL, OPT_RESUME },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "cache", required_argument, NULL, OPT_CACHE },
 	{ "kvm-mode", required_argument, NULL, OPT_KVM_MODE },
 	{ "loadvm", required_argument, NULL, OPT_LOADVM },
 	{ "vmm", required_argument, NULL, OPT_VMM },
@@ -125,6 +130,7 @@ static const char *const qemu_machines[] = { "pc", "q35", "microvm", NULL };
 static const char *const qemu_accels[] = { "kvm", "tcg", NULL };
 static const char *const qemu_init_ends[] = { "auto", "vm_state_notify", NULL };
 static const char *const orders[] = { "shuffled", "sequential", NULL };
+static const char *const cache_modes[] = { "warm", "cold", NULL };
 
 #define DEFAULT_BREAK_SYMBOL "start_kernel"
 
@@ -299,7 +305,7 @@ static void set_defaults(struct bench_config *config)
 	config->timeout_s = 300.0;
 	config->formats = FORMAT_TEXT | FORMAT_CSV | FORMAT_JSON;
 	config->loadvm = sibling("loadvm");
-	config->cache = "warm";
+	config->cache = cache_modes[0];
 	config->break_symbol = DEFAULT_BREAK_SYMBOL;
 }
 
@@ -458,6 +464,7 @@ static int apply_option(int opt, const char *arg, struct bench_config *config)
 					     "(a day)");
 	case OPT_OUT: config->out_dir = arg; return 0;
 	case OPT_RESUME: config->resume_dir = arg; return 0;
+	case OPT_CACHE: return one_of("cache", arg, cache_modes, &config->cache);
 	case OPT_KVM_MODE:
 		if (strcmp(arg, "native") != 0 && strcmp(arg, "rig") != 0)
 			return usage_error("kvm-mode", arg, "expected native or rig");

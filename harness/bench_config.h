@@ -6,6 +6,7 @@
 struct sharing_log;
 struct progress_log;
 struct plan_step;
+struct image_cache;
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -48,11 +49,12 @@ struct bench_config {
 	const char *resume_dir; /* --resume: continue the run in this directory */
 	unsigned int formats;
 	bool quiet;
-	struct sharing_log *sharing;   /* sharing.csv, filled while sampling */
-	struct progress_log *progress; /* progress.log, events as they happen */
-	const char *loadvm;	       /* path of the VMM binary */
-	const char *kvm_mode;	       /* "native" or "rig", as the caller knows it */
-	const char *cache;	       /* "warm" (cold is a later option) */
+	struct sharing_log *sharing;	 /* sharing.csv, filled while sampling */
+	struct progress_log *progress;	 /* progress.log, events as they happen */
+	const char *loadvm;		 /* path of the VMM binary */
+	const char *kvm_mode;		 /* "native" or "rig", as the caller knows it */
+	const char *cache;		 /* --cache: "warm" or "cold" */
+	struct image_cache *image_cache; /* the images' page cache, per round */
 	/* linux_start_kernel by breakpoint: armed only when the symbol exists. */
 	const char *break_symbol;
 	const char *system_map;

@@ -5,6 +5,7 @@
 #define LOADBENCH_CONTEXT_H
 
 #include "bench_config.h"
+#include "image_cache.h"
 #include "sha256.h"
 
 #include <stddef.h>
@@ -30,6 +31,9 @@ struct run_context {
 	struct image_info kernel;
 	struct image_info initrd;
 	unsigned int resumes; /* times this run was continued with --resume */
+	/* The images in the page cache (--cache), filled by image_cache_start
+	 * once nothing but the VMMs will read them. */
+	struct image_cache cache;
 };
 
 void context_collect(struct run_context *ctx, const struct bench_config *config);

@@ -12,6 +12,7 @@
 #include "bench_config.h"
 #include "config_record.h"
 #include "context.h"
+#include "image_cache.h"
 #include "log.h"
 #include "mkdirs.h"
 #include "monotonic.h"
@@ -469,6 +470,11 @@ int main(int argc, char **argv)
 	stop_on_interrupt(&run.config, run.out_dir);
 	context_collect(&run.ctx, &run.config);
 	warn_qemu_kvm(&run.config, &run.ctx);
+	/* After the images' hashes and input checks, which read them: from
+	 * here on only the VMMs do (and the ELF sections sharing.csv takes). */
+	if (image_cache_start(&run.ctx.cache, &run.config))
+		return EXIT_USAGE;
+	run.config.image_cache = &run.ctx.cache;
 	run.config.sharing = &run.sharing;
 	run.config.progress = &run.progress;
 	status = open_outputs(&run);

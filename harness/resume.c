@@ -67,10 +67,12 @@ int journal_commit(struct journal *j, const struct bench_config *config, unsigne
 
 	snprintf(line, sizeof(line),
 		 "round step=%u loader=%s instances=%u round=%u rows=%u csv_bytes=%ld "
-		 "sharing_bytes=%ld launch_ms=%.3f boot_ms=%.3f sample_ms=%.3f\n",
+		 "sharing_bytes=%ld launch_ms=%.3f boot_ms=%.3f sample_ms=%.3f "
+		 "resident_pages=%lld\n",
 		 j->steps_done, config->loaders[step.loader],
 		 config->instance_counts[step.count_index], step.round, rows, csv_bytes,
-		 sharing_bytes, timing->launch_ms, timing->boot_ms, timing->sample_ms);
+		 sharing_bytes, timing->launch_ms, timing->boot_ms, timing->sample_ms,
+		 timing->resident_pages);
 	if (append_synced(j, line))
 		return -1;
 	j->steps_done++;
@@ -91,9 +93,9 @@ static int take_round(struct journal *j, const char *line, const struct bench_co
 
 	if (sscanf(line,
 		   "round step=%u loader=%31s instances=%u round=%u rows=%u csv_bytes=%ld "
-		   "sharing_bytes=%ld launch_ms=%lf boot_ms=%lf sample_ms=%lf",
+		   "sharing_bytes=%ld launch_ms=%lf boot_ms=%lf sample_ms=%lf resident_pages=%lld",
 		   &step, loader, &n, &round, &rows, &csv, &sharing, &t.launch_ms, &t.boot_ms,
-		   &t.sample_ms) != 10 ||
+		   &t.sample_ms, &t.resident_pages) != 11 ||
 	    step != j->steps_done || step >= plan_steps(config))
 		return -1;
 	want = plan_step(config, step);

@@ -11,10 +11,11 @@
  *
  *   start csv_bytes=B sharing_bytes=B
  *   round step=S loader=L instances=N round=R rows=N csv_bytes=B
- *         sharing_bytes=B launch_ms=T boot_ms=T sample_ms=T
+ *         sharing_bytes=B launch_ms=T boot_ms=T sample_ms=T resident_pages=P
  *   resume at=<UTC date> steps_done=S
  *
- * csv_bytes/sharing_bytes are the files' sizes once that round is in. A
+ * csv_bytes/sharing_bytes are the files' sizes once that round is in;
+ * resident_pages, the images' pages in the page cache at its launch. A
  * round whose journal line is missing or torn was in progress when the run
  * stopped: on resume its rows are cut off both files and it runs again.
  */

@@ -4,6 +4,7 @@
 
 #include "backend.h"
 #include "failure_reason.h"
+#include "image_cache.h"
 #include "kvm_tracefs.h"
 #include "log.h"
 #include "sharing_log.h"
@@ -494,6 +495,10 @@ int round_run(const struct bench_config *config, unsigned int loader, unsigned i
 	for (unsigned i = 0; i < n; i++)
 		prepare(config, &s.runs[i], loader);
 	open_tracefs(config, &s);
+	/* Last before the launch: the instances' own files (qemu-private's
+	 * copies) are made, and nothing reads the images until the VMMs do. */
+	timing->resident_pages =
+		config->image_cache ? image_cache_before_launch(config->image_cache, config) : -1;
 	start = monotonic_s();
 	for (unsigned i = 0; i < n; i++)
 		if (results[i].status == INSTANCE_OK)

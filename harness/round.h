@@ -14,6 +14,9 @@ struct round_timing {
 	double launch_ms; /* first fork to last exec handed off */
 	double boot_ms;	  /* first fork until every instance booted or failed */
 	double sample_ms; /* reading every booted instance's smaps_rollup */
+	/* The images' pages in the page cache just before launch (after the
+	 * eviction with --cache cold); -1 when not counted. */
+	long long resident_pages;
 };
 
 /* Fills results[0..n). Returns 0, or -1 if the round could not run at all

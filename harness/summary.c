@@ -242,6 +242,23 @@ static struct instance_result *rows_of(const struct instance_result *results, si
 	return rows;
 }
 
+static void summarise_cache(struct cache_summary *c, const struct round_timing *t, size_t nr)
+{
+	c->min_pages = c->max_pages = -1;
+	for (size_t i = 0; i < nr; i++) {
+		long long pages = t[i].resident_pages;
+
+		if (pages < 0)
+			continue;
+		c->rounds++;
+		c->rounds_with_pages += pages > 0;
+		if (c->min_pages < 0 || pages < c->min_pages)
+			c->min_pages = pages;
+		if (pages > c->max_pages)
+			c->max_pages = pages;
+	}
+}
+
 int summary_compute(struct run_summary *summary, const struct bench_config *config,
 		    const struct instance_result *results, size_t nr_results,
 		    const struct round_timing *timings)
@@ -250,7 +267,9 @@ int summary_compute(struct run_summary *summary, const struct bench_config *conf
 	summary->config = config;
 	summary->results = results;
 	summary->nr_results = nr_results;
+	summary->timings = timings;
 	summary->nr_groups = config->nr_instance_counts * config->nr_loaders;
+	summarise_cache(&summary->cache, timings, (size_t)summary->nr_groups * config->rounds);
 	summary->groups = calloc(summary->nr_groups, sizeof(*summary->groups));
 	if (!summary->groups)
 		return -1;

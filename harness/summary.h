@@ -64,12 +64,21 @@ struct group_summary {
 	unsigned int init_end_sources[3]; /* instances: vmm, kvm_entry, vm_state */
 };
 
+/* The images' pages in the page cache at each round's launch (--cache). */
+struct cache_summary {
+	unsigned int rounds;		/* rounds whose pages were counted */
+	unsigned int rounds_with_pages; /* of those, rounds with any page resident */
+	long long min_pages, max_pages; /* -1 when no round was counted */
+};
+
 struct run_summary {
 	const struct bench_config *config;
 	unsigned int nr_groups;
 	struct group_summary *groups;
 	const struct instance_result *results;
 	size_t nr_results;
+	const struct round_timing *timings; /* as given to summary_compute */
+	struct cache_summary cache;
 };
 
 const char *mem_metric_name(enum mem_metric metric);

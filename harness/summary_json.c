@@ -5,6 +5,7 @@
 
 #include "backend.h"
 #include "json_writer.h"
+#include "resume.h"
 #include "version.h"
 
 #include <stdio.h>
@@ -35,16 +36,77 @@ static void write_metric(struct json_writer *j, const char *key, const struct me
 	json_object_end(j);
 }
 
-static void write_context(struct json_writer *j, const struct run_context *ctx,
-			  const struct bench_config *config)
+/* What the page cache held, as counted: at the start and at each launch. */
+static void write_page_cache(struct json_writer *j, const struct run_summary *summary,
+			     const struct run_context *ctx)
 {
+	const struct bench_config *config = summary->config;
+	const struct cache_summary *c = &summary->cache;
+	uint64_t pages = image_cache_pages(&ctx->cache);
+
+	json_object_begin(j, "page_cache");
+	json_string(j, "mode", config->cache);
+	json_integer(j, "image_pages", (long long)pages);
+	json_array_begin(j, "files");
+	for (unsigned i = 0; i < ctx->cache.nr_files; i++) {
+		const struct image_cache_file *f = &ctx->cache.files[i];
+
+		json_object_begin(j, NULL);
+		json_string(j, "role", f->role);
+		json_string(j, "path", f->path);
+		json_integer(j, "pages", (long long)f->pages);
+		json_integer(j, "resident_at_start", (long long)f->resident_at_start);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_integer(j, "resident_at_start", (long long)image_cache_resident_at_start(&ctx->cache));
+	if (pages)
+		json_number(j, "resident_fraction_at_start",
+			    (double)image_cache_resident_at_start(&ctx->cache) / (double)pages);
+	else
+		json_null(j, "resident_fraction_at_start");
+	json_object_begin(j, "resident_at_launch");
+	json_integer(j, "rounds", c->rounds);
+	json_integer(j, "rounds_with_pages", c->rounds_with_pages);
+	if (c->rounds) {
+		json_integer(j, "min", c->min_pages);
+		json_integer(j, "max", c->max_pages);
+	} else {
+		json_null(j, "min");
+		json_null(j, "max");
+	}
+	/* In the order the rounds ran (rounds.log's steps). */
+	json_array_begin(j, "per_round");
+	for (unsigned step = 0; summary->timings && step < plan_steps(config); step++) {
+		struct plan_step p = plan_step(config, step);
+		long long resident = summary->timings[(size_t)summary_group_index(
+							      config, p.count_index, p.loader) *
+							      config->rounds +
+						      p.round]
+					     .resident_pages;
+
+		if (resident < 0)
+			json_null(j, NULL);
+		else
+			json_integer(j, NULL, resident);
+	}
+	json_array_end(j);
+	json_object_end(j);
+	json_object_end(j);
+}
+
+static void write_context(struct json_writer *j, const struct run_context *ctx,
+			  const struct run_summary *summary)
+{
+	const struct bench_config *config = summary->config;
+
 	json_object_begin(j, "context");
 	json_string(j, "date", ctx->date);
 	json_string(j, "host", ctx->host);
 	json_string(j, "host_kernel", ctx->host_kernel);
 	json_string(j, "cpu", ctx->cpu);
 	json_string(j, "kvm_mode", ctx->kvm_mode);
-	json_string(j, "page_cache", config->cache);
+	write_page_cache(j, summary, ctx);
 	json_string(j, "thp", ctx->thp);
 	json_string(j, "ksm_run", ctx->ksm);
 	json_string(j, "loadvm_version", ctx->loadvm_version);
@@ -184,7 +246,7 @@ void summary_json_write(FILE *f, const struct run_summary *summary, const struct
 	json_init(&j, f);
 	json_object_begin(&j, NULL);
 	json_string(&j, "schema", SUMMARY_SCHEMA);
-	write_context(&j, ctx, summary->config);
+	write_context(&j, ctx, summary);
 	write_config(&j, summary->config);
 	json_number(&j, "harness_cpu_ms", harness_cpu_ms);
 	json_array_begin(&j, "results");

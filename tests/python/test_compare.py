@@ -314,6 +314,22 @@ class CompareTest(unittest.TestCase):
                      "groups in the baseline only: copy N=4, mmap N=4"):
             self.assertIn(text, r.stderr)
 
+    def test_page_cache_compares_the_mode_not_the_counts(self):
+        # The baseline says "warm" (before --cache); the current run its counts.
+        current = copy.deepcopy(self.probe)
+        current["context"]["page_cache"] = {
+            "mode": "warm", "image_pages": 10, "resident_at_start": 10,
+            "resident_at_launch": {"rounds": 18, "rounds_with_pages": 18, "min": 9, "max": 10}}
+        r = self.compare_to_probe(current)
+        self.assertExit(r, EXIT_OK)
+        self.assertNotIn("page cache", r.stderr)
+        current["context"]["page_cache"]["mode"] = "cold"
+        r = self.compare_to_probe(current)
+        self.assertExit(r, EXIT_OK)
+        self.assertIn("context differs: page cache: warm -> cold", r.stderr)
+        self.assertIn("current run: --cache cold left image pages resident at 18 of 18 "
+                      "launches (at most 10)", r.stderr)
+
     def test_a_baseline_with_the_old_hash_is_not_comparable_but_passes(self):
         r = self.compare_to_probe(as_sha256_run(self.probe))
         self.assertExit(r, EXIT_OK)

@@ -366,6 +366,36 @@ def with_kernel(ro_bytes, initrd_bytes, tamper=False):
     return edit
 
 
+COLD_PAGE_CACHE = {
+    "mode": "cold", "image_pages": 7171,
+    "files": [{"role": "kernel", "path": "build/probe.elf", "pages": 7171,
+               "resident_at_start": 7171}],
+    "resident_at_start": 7171, "resident_fraction_at_start": 1,
+    "resident_at_launch": {"rounds": 4, "rounds_with_pages": 1, "min": 0, "max": 12,
+                           "per_round": [0, 12, 0, 0]},
+}
+
+
+class PageCache(unittest.TestCase):
+    """context.page_cache: what loadbench counted (--cache), or a bare mode from before."""
+
+    def report_with(self, page_cache):
+        def edit(summary, results_dir):
+            del results_dir
+            summary["context"]["page_cache"] = page_cache
+        results = ResultsDir(CRAFTED_FIXTURE, edit)
+        self.addCleanup(results.tmp.cleanup)
+        return results.report()
+
+    def test_the_counts_are_said(self):
+        self.assertIn("| page cache | cold: 7171 of 7171 image pages resident before the first "
+                      "round; evicted before every round; at launch 0 to 12 resident (1 of 4 "
+                      "rounds with any) |", self.report_with(COLD_PAGE_CACHE))
+
+    def test_a_run_from_before_says_its_mode(self):
+        self.assertIn("| page cache | warm |", self.report_with("warm"))
+
+
 class SeedCheck(unittest.TestCase):
     """The crafted fixture saves 4.00 MB of USS per instance at N=4."""
 

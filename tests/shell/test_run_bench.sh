@@ -17,8 +17,8 @@ refused() {
 for args in "--instances 0" "--instances 1,1" "--instances 1,x" "--instances -2" \
 	"--loaders ksm" "--loaders copy,copy" "--rounds 0" "--rounds many" "--mem 0" \
 	"--mem 99999" "--initrd-size 3Q" "--kernel /no/such/kernel" "--initrd /no/such/initrd" \
-	"--compare /no/such/baseline" "--rig maybe" "--bogus" "--instances" "--order random" "--order-seed -1" \
-	"--order-seed x"; do
+	"--compare /no/such/baseline" "--rig maybe" "--cache hot" "--cache" "--bogus" \
+	"--instances" "--order random" "--order-seed -1" "--order-seed x"; do
 	# shellcheck disable=SC2086 # each case is a list of words
 	check "refused: $args" refused $args
 done
@@ -45,6 +45,7 @@ said() {
 }
 check "a huge count names itself" said --instances "$big" "each count must be from 1 to 1024"
 check "a FIFO kernel is not a regular file" said --kernel "$tmp/fifo" "not a regular file"
+check "a bad --cache names itself" said --cache lukewarm "expected warm or cold"
 check "a directory without summary.json says so" said --compare "$tmp/empty-results" \
 	"no summary.json in this directory"
 

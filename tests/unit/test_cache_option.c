@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+/*
+ * loadbench --cache warm|cold, through its real option parser and its
+ * binary (refused before anything runs, so no KVM is needed): a bad value
+ * is one line naming --cache and the value, exit 2, no --out directory.
+ */
+#include "../support/test_main.h"
+
+#include "../support/spawn.h"
+#include "bench_config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct parsed {
+	int ret;
+	char err[512];
+	struct bench_config config;
+};
+
+static void parse(const char *value, struct parsed *out)
+{
+	char *argv[] = { "loadbench", "--kernel",    "/nonexistent/kvmlb-kernel",
+			 "--cache",   (char *)value, NULL };
+	char path[] = "/tmp/kvmlb-cache-option-XXXXXX";
+	int saved = dup(STDERR_FILENO), tmp = mkstemp(path);
+	ssize_t got;
+
+	assert_true(saved >= 0 && tmp >= 0);
+	unlink(path);
+	memset(out, 0, sizeof(*out));
+	optind = 0;
+	fflush(stderr);
+	dup2(tmp, STDERR_FILENO);
+	out->ret = bench_config_parse(5, argv, &out->config);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	got = pread(tmp, out->err, sizeof(out->err) - 1, 0);
+	close(tmp);
+	assert_true(got >= 0);
+	out->err[got] = '\0';
+}
+
+static const char *const bad_values[] = { "", "hot", "Warm", "COLD", "warm,cold", "cold ", "1" };
+
+static bool one_line(const char *text)
+{
+	return *text && strchr(text, '\n') == text + strlen(text) - 1;
+}
+
+static void bad_values_are_refused_by_name(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_values) / sizeof(bad_values[0]); i++) {
+		struct parsed p;
+		char want[64];
+
+		parse(bad_values[i], &p);
+		snprintf(want, sizeof(want), "--cache '%s': expected warm or cold", bad_values[i]);
+		if (p.ret != -1 || !strstr(p.err, want) || !one_line(p.err))
+			fail_msg("--cache '%s': returned %d, said \"%s\"", bad_values[i], p.ret,
+				 p.err);
+	}
+}
+
+static void good_values_are_taken(void **state)
+{
+	static const char *const good[] = { "warm", "cold" };
+	struct parsed p;
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		parse(good[i], &p);
+		/* The parser goes on to the kernel, which is missing: the option passed. */
+		assert_null(strstr(p.err, "--cache"));
+		assert_non_null(strstr(p.err, "/nonexistent/kvmlb-kernel"));
+		assert_string_equal(p.config.cache, good[i]);
+	}
+}
+
+/* The binary: exit 2, one line, and nothing made. */
+static void the_binary_exits_2(void **state)
+{
+	const char *never = test_path("never");
+	const char *argv[] = { loadbench_path(), "--kernel", "/nonexistent/kvmlb-kernel",
+			       "--out",		 never,	     "--cache",
+			       "tepid",		 NULL };
+	int status = run_cmd(argv, test_path("out.txt"), test_path("err.txt"), 20);
+	char *err = slurp(test_path("err.txt"));
+
+	(void)state;
+	assert_non_null(err);
+	if (status != 2 || !strstr(err, "--cache 'tepid'") || !one_line(err) ||
+	    access(never, F_OK) == 0)
+		fail_msg("loadbench --cache tepid: status %d, stderr: %s", status, err);
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(bad_values_are_refused_by_name),
+		cmocka_unit_test(good_values_are_taken),
+		cmocka_unit_test(the_binary_exits_2),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
