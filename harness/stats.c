@@ -136,10 +136,11 @@ double stats_median(double *values, unsigned int n)
 int stats_censored_median(const double *values, const bool *censored, unsigned int n,
 			  double *median, bool *lower_bound)
 {
-	double *copy = malloc(2 * (n + 1) * sizeof(double)), *unbounded = copy + n + 1;
+	double *copy = malloc(2 * (n + 1) * sizeof(double)), *unbounded;
 
 	if (!copy)
 		return -1;
+	unbounded = copy + n + 1;
 	for (unsigned i = 0; i < n; i++) {
 		copy[i] = values[i];
 		unbounded[i] = censored[i] ? INFINITY : values[i];

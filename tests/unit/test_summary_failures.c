@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Failed instances in the statistics (summary.h): a hand-built run of one
- * loader at N=4, 4 rounds, timeout 10 s, whose every round fails differently:
+ * Failed instances in the statistics (summary.h): a hand-built run at N=4,
+ * 4 rounds, timeout 10 s. copy always boots (linux_start_user 150, 250, 350,
+ * 450 ms); every round of mmap fails differently:
  *
  *   round 0: all 4 boot (linux_start_user 100, 200, 300, 400 ms)
  *   round 1: instance 3 times out (the others 100, 200, 300 ms)
@@ -34,18 +35,20 @@
 
 static struct bench_config config;
 static struct run_context ctx;
-static struct instance_result rows[N * ROUNDS];
-static struct round_timing timings[ROUNDS];
+static struct instance_result rows[2 * N * ROUNDS];
+static struct round_timing timings[2 * ROUNDS];
 static struct run_summary summary;
 static const struct group_summary *g;
 
-static void fill_row(struct instance_result *r, unsigned round, unsigned index, int sharers)
+static void fill_row(struct instance_result *r, unsigned loader, unsigned round, unsigned index,
+		     int sharers)
 {
 	memset(r, 0, sizeof(*r));
+	r->loader = loader;
 	r->instances = N;
 	r->round = round;
 	r->index = index;
-	r->pid = 100 + (int)(round * N + index);
+	r->pid = 100 + (int)(loader * N * ROUNDS + round * N + index);
 	r->smaps.kb[SMAPS_PRIVATE_DIRTY] = 6 * 1024;
 	r->smaps.kb[SMAPS_SHARED_CLEAN] = 24 * 1024;
 	r->smaps.kb[SMAPS_RSS] = 30 * 1024;
@@ -54,7 +57,7 @@ static void fill_row(struct instance_result *r, unsigned round, unsigned index, 
 	r->point_ns[POINT_LOAD_DONE] = 1000000;
 	r->point_ns[POINT_VMM_INIT_END] = 5000000;
 	r->point_ns[POINT_LINUX_START_KERNEL] = -1;
-	r->point_ns[POINT_LINUX_START_USER] = (int64_t)(index + 1) * 100000000;
+	r->point_ns[POINT_LINUX_START_USER] = (int64_t)(index + 1) * 100000000 + 50000000 * !loader;
 	r->status = INSTANCE_OK;
 	snprintf(r->point_source[POINT_VMM_INIT_END], sizeof(r->point_source[0]), "vmm");
 }
@@ -76,8 +79,9 @@ static int setup(void **state)
 	(void)state;
 	config.instance_counts[0] = N;
 	config.nr_instance_counts = 1;
-	config.loaders[0] = "mmap";
-	config.nr_loaders = 1;
+	config.loaders[0] = "copy";
+	config.loaders[1] = "mmap";
+	config.nr_loaders = 2;
 	config.kernel = "vmlinux";
 	config.mem_mib = 128;
 	config.vcpus = 1;
@@ -89,17 +93,19 @@ static int setup(void **state)
 	snprintf(ctx.kvm_mode, sizeof(ctx.kvm_mode), "native");
 	ctx.kernel.path = "vmlinux";
 	for (unsigned r = 0; r < ROUNDS; r++)
-		for (unsigned i = 0; i < N; i++)
-			fill_row(&rows[r * N + i], r, i, N - failures[r]);
+		for (unsigned i = 0; i < N; i++) {
+			fill_row(&rows[r * N + i], 1, r, i, N - failures[r]);
+			fill_row(&rows[(ROUNDS + r) * N + i], 0, r, i, N);
+		}
 	set_failure(&rows[1 * N + 3], INSTANCE_TIMEOUT, "no linux_start_user before the timeout");
 	set_failure(&rows[2 * N + 3], INSTANCE_EXITED, "exit 1: loadvm: KVM_RUN: Bad address");
 	set_failure(&rows[3 * N + 2], INSTANCE_TIMEOUT, "no linux_start_user before the timeout");
 	set_failure(&rows[3 * N + 3], INSTANCE_TIMEOUT, "no linux_start_user before the timeout");
-	for (unsigned r = 0; r < ROUNDS; r++)
+	for (unsigned r = 0; r < 2 * ROUNDS; r++)
 		timings[r] = (struct round_timing){ 1.0, 400.0 + r, 2.0 };
-	if (summary_compute(&summary, &config, rows, N * ROUNDS, timings))
+	if (summary_compute(&summary, &config, rows, 2 * N * ROUNDS, timings))
 		return -1;
-	g = summary_group(&summary, 0, N);
+	g = summary_group(&summary, 1, N);
 	return g ? 0 : -1;
 }
 
@@ -177,15 +183,15 @@ static void a_timeout_is_counted_at_the_timeout(void **state)
 /* Two censored rounds of three make the median across rounds a bound. */
 static void a_median_resting_on_censored_rounds_is_a_lower_bound(void **state)
 {
-	struct instance_result more[N * ROUNDS];
+	struct instance_result more[2 * N * ROUNDS];
 	struct run_summary s;
 	const struct metric_summary *user;
 
 	(void)state;
 	memcpy(more, rows, sizeof(rows));
 	set_failure(&more[1 * N + 2], INSTANCE_TIMEOUT, "no linux_start_user before the timeout");
-	assert_int_equal(summary_compute(&s, &config, more, N * ROUNDS, timings), 0);
-	user = &summary_group(&s, 0, N)->point_ms[POINT_LINUX_START_USER];
+	assert_int_equal(summary_compute(&s, &config, more, 2 * N * ROUNDS, timings), 0);
+	user = &summary_group(&s, 1, N)->point_ms[POINT_LINUX_START_USER];
 	assert_int_equal(user->nr_censored, 2);
 	CLOSE(user->stats.median, 5100);
 	assert_true(user->lower_bound);
@@ -229,8 +235,9 @@ static void tables_say_what_failed_and_what_it_cost(void **state)
 			  "of 1 round censored at the 10 s timeout (lower bounds)\n"))
 		fail_msg("no failure line for mmap N=4 in:\n%s", text);
 	/* The medians across rounds are exact here: no ">=" in the cell. */
-	if (!strstr(text, "\nlinux_start_user    250.00 (+245.00)\n"))
-		fail_msg("linux_start_user is not 250.00 (+245.00), exact, in:\n%s", text);
+	if (!strstr(text, "\nlinux_start_user    300.00 (+295.00)  250.00 (+245.00)\n"))
+		fail_msg("mmap's linux_start_user is not 250.00 (+245.00), exact, in:\n%s", text);
+	assert_non_null(strstr(text, "Failed instances: 4 of 32 "));
 	free(text);
 }
 
@@ -254,7 +261,7 @@ static void summary_json_keeps_the_rounds_and_the_censoring(void **state)
 	(void)state;
 	assert_int_equal(
 		python_run("import json, sys; s = json.load(sys.stdin); "
-			   "g = s[\"results\"][0]; u = g[\"trace_ms\"][\"linux_start_user\"]; "
+			   "g = s[\"results\"][1]; u = g[\"trace_ms\"][\"linux_start_user\"]; "
 			   "p = g[\"memory_kb\"][\"pss\"]; "
 			   "assert s[\"schema\"] == \"kvm-loadbench/summary/4\"; "
 			   "assert g[\"rounds\"][1] == {\"round\": 1, \"launched\": 4, \"ok\": 3, "
