@@ -6,7 +6,7 @@ Usage:
                      [--quiet] [--all]
 
 BASELINE and CURRENT are summary.json files written by build/loadbench
-(schema "kvm-loadbench/summary/1", /2 or /3) or results directories holding one.
+(schema "kvm-loadbench/summary/1" to /4) or results directories holding one.
 
 For every metric of every (loader, N) group measured in both runs, the
 median's change in percent is judged against a threshold from the config
@@ -31,7 +31,10 @@ reasons behind each figure). Every metric is "smaller is better":
     run is "missing": it fails for gated rows and for the sections set to
     "fail" in [missing] (memory_kb); otherwise it is shown, not failing.
     Metrics not measured in either run, new metrics, groups in only one
-    run, guests that failed, and differing contexts (KVM mode, kernel digest,
+    run, guests that failed, rounds a failure excluded or censored at the
+    timeout (summary/4: such a median is a lower bound; a run from before
+    summary/4 took the mean of the guests that booted, hiding them), and
+    differing contexts (KVM mode, kernel digest,
     guest memory, instance counts, ...) are warnings on stderr. The images
     are compared by SHA-256 (summary/3); a baseline from before it holds an
     FNV-1a hash only, so against a newer run the images' identity is "not
@@ -141,6 +144,7 @@ class Config:
 class Measured:
     median: float
     samples: tuple  # per round
+    rounds: tuple | None = None  # the round of each sample (summary/4), else None
 
 
 @dataclass(frozen=True)
@@ -271,7 +275,12 @@ def parse_metric(m, where):
     median, samples = m.get("median"), m.get("samples")
     if not (is_number(median) and isinstance(samples, list) and all(map(is_number, samples))):
         raise BadInput(f"{where}: n = {m['n']} without a numeric median and samples")
-    return Measured(float(median), tuple(float(s) for s in samples))
+    rounds = m.get("sample_rounds")
+    if rounds is not None and not (isinstance(rounds, list) and len(rounds) == len(samples)
+                                   and all(isinstance(r, int) for r in rounds)):
+        raise BadInput(f"{where}: sample_rounds is not one round number per sample")
+    return Measured(float(median), tuple(float(s) for s in samples),
+                    None if rounds is None else tuple(rounds))
 
 
 def measurements(summary, path):
@@ -358,6 +367,13 @@ def ratio_of(meas, metric, numerator, denominator, n):
     a, b = meas.get((metric, numerator, n)), meas.get((metric, denominator, n))
     if a is None or b is None or b.median == 0:
         return None
+    if a.rounds is not None and b.rounds is not None:
+        # A round one loader lost to a failure has no partner in the other.
+        theirs = dict(zip(b.rounds, b.samples))
+        ratios = tuple(x / theirs[r] for r, x in zip(a.rounds, a.samples) if theirs.get(r))
+        if ratios:
+            return Measured(statistics.median(ratios), ratios)
+        return Measured(a.median / b.median, ())
     if len(a.samples) == len(b.samples) and all(b.samples):
         ratios = tuple(x / y for x, y in zip(a.samples, b.samples))
         return Measured(statistics.median(ratios), ratios)
@@ -464,6 +480,30 @@ def page_cache_warnings(base, cur):
     return warnings
 
 
+def plural(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def round_warnings(summary):
+    """summary/4: the rounds a failed guest took out of the memory figures or the boot
+    times, and the boot times that are only lower bounds (censored at the timeout)."""
+    warnings = []
+    for g in summary["results"]:
+        said = []
+        for section, metric in (("memory_kb", "uss"), ("trace_ms", "linux_start_user")):
+            m = dig(g, (section, metric)) or {}
+            if is_number(m.get("excluded")) and m["excluded"]:
+                said.append(f"{section}: {plural(m['excluded'], 'round')} excluded")
+            if is_number(m.get("censored")) and m["censored"]:
+                bound = ", the median a lower bound" if m.get("lower_bound") else ""
+                said.append(f"{section}.{metric}: {plural(m['censored'], 'round')} censored "
+                            f"at the timeout{bound}")
+        if said:
+            warnings.append(f"current run: {g.get('loader')} N={g.get('instances')}: "
+                            + "; ".join(said))
+    return warnings
+
+
 def context_warnings(base, cur):
     warnings = image_warnings(base, cur)
     warnings += [f"context differs: {label}: {dig(base, path)} -> {dig(cur, path)}"
@@ -473,7 +513,7 @@ def context_warnings(base, cur):
     for (loader, n), failed in failed_guests(cur).items():
         if failed > before.get((loader, n), 0):
             warnings.append(f"current run: {loader} N={n}: {failed} guest(s) failed")
-    return warnings
+    return warnings + round_warnings(cur)
 
 
 def compare(base_summary, cur_summary, config, paths):

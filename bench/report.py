@@ -322,10 +322,14 @@ def boot_row(summary, n, point, pair=DEFAULT_PAIR):
     if base is None or cand is None:
         missing = " and ".join(l for l, m in ((base_l, base), (cand_l, cand)) if m is None)
         return f"| `{label}` | {cell(base)} | {cell(cand)} | n/a (not reported by {missing}) | | |"
+    ratio = cand["median"] / base["median"] if base["median"] else float("nan")
+    ratio_text = "n/a (a lower bound)" if bounded(base) or bounded(cand) else f"{ratio:.3g}"
+    if censored(base) or censored(cand):
+        return (f"| `{label}` | {cell(base)} | {cell(cand)} | n/a (boots censored at the "
+                f"timeout) | | {ratio_text} |")
     diff, ci = welch(base, cand)
     ci_text = f"{fmt_ms(ci[0])} .. {fmt_ms(ci[1])}" if ci else "n/a (needs 2 rounds)"
-    ratio = cand["median"] / base["median"] if base["median"] else float("nan")
-    return f"| `{label}` | {cell(base)} | {cell(cand)} | {fmt_ms(diff)} | {ci_text} | {ratio:.3g} |"
+    return f"| `{label}` | {cell(base)} | {cell(cand)} | {fmt_ms(diff)} | {ci_text} | {ratio_text} |"
 
 
 def boot_headline(summary, pair=DEFAULT_PAIR):
@@ -335,7 +339,7 @@ def boot_headline(summary, pair=DEFAULT_PAIR):
     for point in reversed(TRACE_POINTS):
         base = pd.metric(summary, base_l, n, "trace_ms", point)
         cand = pd.metric(summary, cand_l, n, "trace_ms", point)
-        if base and cand and base["median"]:
+        if base and cand and base["median"] and not (censored(base) or censored(cand)):
             diff, ci = welch(base, cand)
             if ci is None:
                 ci_text = "no CI: fewer than 2 rounds"
@@ -349,8 +353,19 @@ def boot_headline(summary, pair=DEFAULT_PAIR):
     return [f"- **Boot:** no trace point was reported by both {base_l} and {cand_l}."]
 
 
+def censored(m):
+    """summary/4: some per-round sample is only a lower bound (a boot timed out), so
+    the samples cannot give a difference of means or its interval."""
+    return bool(m and m.get("censored"))
+
+
+def bounded(m):
+    """summary/4: the median itself is only a lower bound."""
+    return bool(m and m.get("lower_bound"))
+
+
 def cell(m):
-    return "n/a" if m is None else f"{m['median']:.2f}"
+    return "n/a" if m is None else f"{'>=' if bounded(m) else ''}{m['median']:.2f}"
 
 
 def boot_lines(summary, pair=DEFAULT_PAIR):
@@ -412,12 +427,45 @@ def failure_totals(summary):
     return sum(g.get("failed", 0) for g in groups), sum(g.get("launched", 0) for g in groups)
 
 
+def plural(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def group_failure_line(g, timeout_s):
+    """What the failures of one (loader, N) cost its figures, as loadbench counted it
+    (summary/4); None for an older summary, which did not count it."""
+    statuses = g.get("instances_by_status")
+    if not isinstance(statuses, dict):
+        return None
+    how = ", ".join(f"{n} {status}" for status, n in statuses.items() if status != "ok" and n)
+    line = (f"- {g['loader']} N={g['instances']}: {g['failed']} of {g['launched']} "
+            f"instances failed ({how})")
+    memory = (g.get("memory_kb") or {}).get("uss") or {}
+    user = (g.get("trace_ms") or {}).get("linux_start_user") or {}
+    if memory.get("excluded"):
+        line += f"; {plural(memory['excluded'], 'round')} excluded from memory"
+    if user.get("excluded"):
+        line += f"; {plural(user['excluded'], 'round')} excluded from boot times"
+    if user.get("censored"):
+        line += (f"; boot times of {plural(user['censored'], 'round')} censored at the "
+                 f"{timeout_s} s timeout (lower bounds)")
+    return line + "."
+
+
 def failure_lines(summary):
     failed, launched = failure_totals(summary)
     if not failed:
         return [f"No failed instances ({launched} launched)."]
-    lines = [f"**Failed instances: {failed} of {launched}.**", "",
-             "| loader | N | failed | round | instance | status | reason |",
+    timeout_s = summary["config"].get("timeout_s")
+    per_group = [group_failure_line(g, timeout_s) for g in summary["results"] if g.get("failed")]
+    lines = [f"**Failed instances: {failed} of {launched}.**", ""]
+    if all(per_group):
+        lines += per_group + ["", "A round with a failed instance gives no memory sample (its "
+                              "PSS would have fewer sharers); a boot time per round is the "
+                              "median over all its instances, one that timed out counted at "
+                              "the timeout (>=: a lower bound); a round where an instance "
+                              "exited or was not launched gives none.", ""]
+    lines += ["| loader | N | failed | round | instance | status | reason |",
              "| --- | ---: | ---: | ---: | ---: | --- | --- |"]
     for g in summary["results"]:
         if not g.get("failed"):

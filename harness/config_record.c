@@ -4,6 +4,7 @@
 #include "atomic_file.h"
 #include "backend.h"
 #include "json_writer.h"
+#include "run_order.h"
 #include "log.h"
 #include "sha256.h"
 #include "version.h"
@@ -66,7 +67,7 @@ static void guest(struct json_writer *j, const struct bench_config *config)
 {
 	json_integer(j, "rounds", config->rounds);
 	/* run_order.c's orders; a change to either must change these names. */
-	json_string(j, "order", config->order);
+	json_string(j, "order", run_order_name(config));
 	json_integer(j, "order_seed", (long long)config->order_seed);
 	json_integer(j, "mem_mib", config->mem_mib);
 	json_integer(j, "vcpus", config->vcpus);

@@ -126,6 +126,12 @@ void json_integer(struct json_writer *j, const char *key, long long value)
 	fprintf(j->f, "%lld", value);
 }
 
+void json_bool(struct json_writer *j, const char *key, int value)
+{
+	item(j, key);
+	fputs(value ? "true" : "false", j->f);
+}
+
 void json_null(struct json_writer *j, const char *key)
 {
 	item(j, key);

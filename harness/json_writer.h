@@ -26,6 +26,7 @@ void json_string(struct json_writer *j, const char *key, const char *value);
 /* Non-finite numbers become null. */
 void json_number(struct json_writer *j, const char *key, double value);
 void json_integer(struct json_writer *j, const char *key, long long value);
+void json_bool(struct json_writer *j, const char *key, int value);
 void json_null(struct json_writer *j, const char *key);
 
 #endif

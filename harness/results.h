@@ -26,6 +26,7 @@ enum instance_status {
 	INSTANCE_EXITED,    /* the VMM ended before linux_start_user */
 	INSTANCE_NO_SAMPLE, /* booted, but smaps_rollup could not be read */
 	INSTANCE_LAUNCH_FAILED,
+	NR_INSTANCE_STATUSES
 };
 
 struct instance_result {

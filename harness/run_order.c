@@ -30,6 +30,11 @@ struct plan_step plan_step(const struct bench_config *config, unsigned int i)
 	return config->plan ? config->plan[i] : sequential_step(config, i);
 }
 
+const char *run_order_name(const struct bench_config *config)
+{
+	return config->plan ? "shuffled" : "sequential";
+}
+
 /* splitmix64: a fixed, documented generator, so a seed names one order on
  * every machine and libc. */
 static uint64_t next_random(uint64_t *state)

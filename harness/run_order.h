@@ -24,6 +24,9 @@ struct plan_step {
 unsigned int plan_steps(const struct bench_config *config);
 struct plan_step plan_step(const struct bench_config *config, unsigned int i);
 
+/* "shuffled" or "sequential": what plan_step follows. */
+const char *run_order_name(const struct bench_config *config);
+
 /* Shuffles all steps with seed into a new array of plan_steps(config);
  * NULL when out of memory. */
 struct plan_step *run_order_shuffle(const struct bench_config *config, uint64_t seed);

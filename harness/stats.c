@@ -127,6 +127,30 @@ static int compare_doubles(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+double stats_median(double *values, unsigned int n)
+{
+	qsort(values, n, sizeof(*values), compare_doubles);
+	return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+int stats_censored_median(const double *values, const bool *censored, unsigned int n,
+			  double *median, bool *lower_bound)
+{
+	double *copy = malloc(2 * (n + 1) * sizeof(double)), *unbounded;
+
+	if (!copy)
+		return -1;
+	unbounded = copy + n + 1;
+	for (unsigned i = 0; i < n; i++) {
+		copy[i] = values[i];
+		unbounded[i] = censored[i] ? INFINITY : values[i];
+	}
+	*median = stats_median(copy, n);
+	*lower_bound = stats_median(unbounded, n) != *median;
+	free(copy);
+	return 0;
+}
+
 void stats_compute(double *samples, unsigned int n, struct sample_stats *out)
 {
 	double sum = 0, squares = 0;
@@ -135,10 +159,9 @@ void stats_compute(double *samples, unsigned int n, struct sample_stats *out)
 	out->n = n;
 	if (n == 0)
 		return;
-	qsort(samples, n, sizeof(*samples), compare_doubles);
+	out->median = stats_median(samples, n);
 	out->min = samples[0];
 	out->max = samples[n - 1];
-	out->median = n % 2 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2;
 	for (unsigned i = 0; i < n; i++)
 		sum += samples[i];
 	out->mean = sum / n;

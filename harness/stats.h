@@ -3,6 +3,8 @@
 #ifndef LOADBENCH_STATS_H
 #define LOADBENCH_STATS_H
 
+#include <stdbool.h>
+
 struct sample_stats {
 	unsigned int n; /* 0: nothing measured, every other field is meaningless */
 	double median;
@@ -13,6 +15,19 @@ struct sample_stats {
 	double ci95;   /* half-width of the 95% confidence interval of the mean
 			* (Student's t); 0 when n = 1 */
 };
+
+/* The median of n > 0 values; values may be reordered (sorted). */
+double stats_median(double *values, unsigned int n);
+
+/*
+ * The median of n > 0 values of which those flagged censored[i] are only
+ * lower bounds (the true value is at least values[i]). The median is
+ * monotone in every value, so it is a lower bound of the true median; it is
+ * exact when replacing every censored value by +infinity leaves it unchanged.
+ * *lower_bound says it is not exact. -1 when out of memory.
+ */
+int stats_censored_median(const double *values, const bool *censored, unsigned int n,
+			  double *median, bool *lower_bound);
 
 /* samples may be reordered (sorted). */
 void stats_compute(double *samples, unsigned int n, struct sample_stats *out);

@@ -88,21 +88,46 @@ static int booted(const struct instance_result *res)
 	       (res->status == INSTANCE_OK || res->status == INSTANCE_NO_SAMPLE);
 }
 
-static double point_value(const struct instance_result *res, int which)
+/* What a group's boot times need to know beyond one instance. */
+struct boot_context {
+	/* Some instance of the group reported the point: one that timed out
+	 * without it would have reported it later. linux_start_user: always. */
+	bool expected[NR_POINTS];
+	double timeout_ms; /* a timed-out instance's points are counted at this */
+};
+
+/* An instance's time at a point (ms), or NONE; *censored: only a lower
+ * bound, the instance timed out before it reported the point. */
+static double boot_point(const struct instance_result *res, int which, const struct boot_context *b,
+			 bool *censored)
 {
-	if (!booted(res) || res->point_ns[which] < 0)
+	*censored = false;
+	if (res->point_ns[which] >= 0 && (booted(res) || res->status == INSTANCE_TIMEOUT))
+		return (double)res->point_ns[which] / 1e6;
+	if (res->status != INSTANCE_TIMEOUT || !b->expected[which])
 		return NONE;
-	return (double)res->point_ns[which] / 1e6;
+	*censored = true;
+	return b->timeout_ms;
 }
 
-static double delta_value(const struct instance_result *res, int which)
+/* From the previous point the instance reported. For a censored point that
+ * is a lower bound too, unless an expected point before it is missing as
+ * well: then the delta is bounded by 0 only. */
+static double boot_delta(const struct instance_result *res, int which, const struct boot_context *b,
+			 bool *censored)
 {
+	double value = boot_point(res, which, b, censored);
 	int previous = which - 1;
 
-	if (isnan(point_value(res, which)))
+	if (isnan(value))
 		return NONE;
-	while (previous >= 0 && res->point_ns[previous] < 0)
+	while (previous >= 0 && res->point_ns[previous] < 0) {
+		if (*censored && b->expected[previous])
+			return 0;
 		previous--;
+	}
+	if (*censored)
+		return value - (previous >= 0 ? (double)res->point_ns[previous] / 1e6 : 0);
 	return (double)(res->point_ns[which] - (previous >= 0 ? res->point_ns[previous] : 0)) / 1e6;
 }
 
@@ -139,30 +164,60 @@ static double usage_value(const struct instance_result *res, int which)
 	return which == USAGE_USER_MS ? res->user_ms : res->system_ms;
 }
 
+static int alloc_metric(struct metric_summary *m, unsigned int rounds)
+{
+	m->samples = calloc(rounds + 1, sizeof(*m->samples));
+	m->sample_rounds = calloc(rounds + 1, sizeof(*m->sample_rounds));
+	m->sample_censored = calloc(rounds + 1, sizeof(*m->sample_censored));
+	return m->samples && m->sample_rounds && m->sample_censored ? 0 : -1;
+}
+
+static void add_sample(struct metric_summary *m, unsigned int round, double value, bool censored)
+{
+	m->samples[m->nr_samples] = value;
+	m->sample_rounds[m->nr_samples] = round;
+	m->sample_censored[m->nr_samples] = censored;
+	m->nr_samples++;
+	m->nr_censored += censored;
+}
+
 /* Statistics over a copy, so the samples stay in round order. */
 static int finish_metric(struct metric_summary *m)
 {
-	double *sorted = malloc((m->nr_samples + 1) * sizeof(double));
+	double *sorted = malloc((m->nr_samples + 1) * sizeof(double)), median;
 
 	if (!sorted)
 		return -1;
 	memcpy(sorted, m->samples, m->nr_samples * sizeof(double));
 	stats_compute(sorted, m->nr_samples, &m->stats);
 	free(sorted);
-	return 0;
+	if (m->nr_samples == 0)
+		return 0;
+	return stats_censored_median(m->samples, m->sample_censored, m->nr_samples, &median,
+				     &m->lower_bound);
 }
 
-/* One sample per round: the mean over that round's instances that have a value. */
-static int summarise(struct metric_summary *m, const struct instance_result *rows, size_t nr_rows,
-		     unsigned int rounds, instance_value value, int which)
+static bool round_failed(const struct round_count *c)
 {
-	m->samples = calloc(rounds, sizeof(double));
-	if (!m->samples)
+	return c->launched > c->status[INSTANCE_OK];
+}
+
+/* One sample per round: the mean over that round's instances that have a
+ * value; with whole_rounds, only from rounds where no instance failed. */
+static int summarise(struct metric_summary *m, const struct instance_result *rows, size_t nr_rows,
+		     const struct round_count *counts, unsigned int rounds, instance_value value,
+		     int which, bool whole_rounds)
+{
+	if (alloc_metric(m, rounds))
 		return -1;
 	for (unsigned r = 0; r < rounds; r++) {
 		double sum = 0;
 		unsigned count = 0;
 
+		if (whole_rounds && round_failed(&counts[r])) {
+			m->excluded++;
+			continue;
+		}
 		for (size_t i = 0; i < nr_rows; i++) {
 			double v = rows[i].round == r ? value(&rows[i], which) : NONE;
 
@@ -172,52 +227,120 @@ static int summarise(struct metric_summary *m, const struct instance_result *row
 			}
 		}
 		if (count)
-			m->samples[m->nr_samples++] = sum / count;
+			add_sample(m, r, sum / count, false);
 	}
 	return finish_metric(m);
+}
+
+/* One sample per round: the median over all its instances, those that timed
+ * out counted at the timeout (a censored sample, see summary.h); rounds
+ * where an instance exited or was not launched are excluded. */
+static int summarise_boot(struct metric_summary *m, const struct instance_result *rows,
+			  size_t nr_rows, const struct round_count *counts, unsigned int rounds,
+			  const struct boot_context *b, int which, bool delta)
+{
+	double *values = malloc((nr_rows + 1) * sizeof(*values));
+	bool *censored = malloc((nr_rows + 1) * sizeof(*censored));
+	int err = !values || !censored || alloc_metric(m, rounds);
+
+	for (unsigned r = 0; r < rounds && !err; r++) {
+		unsigned count = 0;
+		double median;
+		bool lower_bound;
+
+		if (counts[r].status[INSTANCE_EXITED] || counts[r].status[INSTANCE_LAUNCH_FAILED]) {
+			m->excluded += b->expected[which];
+			continue;
+		}
+		for (size_t i = 0; i < nr_rows; i++) {
+			double v = NONE;
+
+			if (rows[i].round == r)
+				v = delta ? boot_delta(&rows[i], which, b, &censored[count])
+					  : boot_point(&rows[i], which, b, &censored[count]);
+			if (!isnan(v))
+				values[count++] = v;
+		}
+		if (!count)
+			continue;
+		err = stats_censored_median(values, censored, count, &median, &lower_bound);
+		if (!err)
+			add_sample(m, r, median, lower_bound);
+	}
+	free(values);
+	free(censored);
+	return err ? -1 : finish_metric(m);
 }
 
 static int summarise_timings(struct metric_summary *m, const struct round_timing *t,
 			     unsigned int rounds, int which)
 {
-	m->samples = calloc(rounds + 1, sizeof(double));
-	if (!m->samples)
+	if (alloc_metric(m, rounds))
 		return -1;
 	for (unsigned r = 0; r < rounds; r++)
-		m->samples[m->nr_samples++] = which == HARNESS_LAUNCH_MS ? t[r].launch_ms
-					      : which == HARNESS_BOOT_MS ? t[r].boot_ms
-									 : t[r].sample_ms;
+		add_sample(m, r,
+			   which == HARNESS_LAUNCH_MS ? t[r].launch_ms
+			   : which == HARNESS_BOOT_MS ? t[r].boot_ms
+						      : t[r].sample_ms,
+			   false);
 	return finish_metric(m);
+}
+
+/* Instances by how they ended, per round and in all. */
+static int count_instances(struct group_summary *g, const struct instance_result *rows,
+			   size_t nr_rows, unsigned int rounds)
+{
+	g->rounds = calloc(rounds + 1, sizeof(*g->rounds));
+	if (!g->rounds)
+		return -1;
+	g->launched = (unsigned)nr_rows;
+	for (size_t i = 0; i < nr_rows; i++) {
+		g->status[rows[i].status]++;
+		if (rows[i].status == INSTANCE_OK)
+			g->booted++;
+		else
+			g->failed++;
+		g->swapped += instance_swapped(&rows[i]);
+		if (rows[i].round < rounds) {
+			g->rounds[rows[i].round].launched++;
+			g->rounds[rows[i].round].status[rows[i].status]++;
+		}
+	}
+	return 0;
 }
 
 static int compute_group(struct group_summary *g, const struct bench_config *config,
 			 const struct instance_result *rows, size_t nr_rows,
 			 const struct round_timing *timings)
 {
+	const unsigned rounds = config->rounds;
+	struct boot_context b = { .timeout_ms = config->timeout_s * 1e3 };
 	int err = 0;
 
-	g->launched = (unsigned)nr_rows;
-	for (size_t i = 0; i < nr_rows; i++) {
-		if (rows[i].status == INSTANCE_OK)
-			g->booted++;
-		else
-			g->failed++;
-		g->swapped += instance_swapped(&rows[i]);
-	}
+	if (count_instances(g, rows, nr_rows, rounds))
+		return -1;
+	b.expected[POINT_LINUX_START_USER] = true;
+	for (size_t i = 0; i < nr_rows; i++)
+		for (int p = 0; p < NR_POINTS; p++)
+			b.expected[p] |= rows[i].point_ns[p] >= 0;
 	for (int m = 0; m < NR_MEM_METRICS; m++)
-		err |= summarise(&g->mem_kb[m], rows, nr_rows, config->rounds, mem_value, m);
+		err |= summarise(&g->mem_kb[m], rows, nr_rows, g->rounds, rounds, mem_value, m,
+				 true);
 	for (int p = 0; p < NR_POINTS; p++) {
-		err |= summarise(&g->point_ms[p], rows, nr_rows, config->rounds, point_value, p);
-		err |= summarise(&g->delta_ms[p], rows, nr_rows, config->rounds, delta_value, p);
+		err |= summarise_boot(&g->point_ms[p], rows, nr_rows, g->rounds, rounds, &b, p,
+				      false);
+		err |= summarise_boot(&g->delta_ms[p], rows, nr_rows, g->rounds, rounds, &b, p,
+				      true);
 	}
 	for (int u = 0; u < NR_USAGE_METRICS; u++)
-		err |= summarise(&g->usage[u], rows, nr_rows, config->rounds, usage_value, u);
+		err |= summarise(&g->usage[u], rows, nr_rows, g->rounds, rounds, usage_value, u,
+				 false);
 	for (int h = 0; h < NR_HARNESS_METRICS; h++)
-		err |= summarise_timings(&g->harness[h], timings, config->rounds, h);
+		err |= summarise_timings(&g->harness[h], timings, rounds, h);
 	g->has_arrival = loader_backend(config, g->loader)->trace == TRACE_PORT_BYTES;
 	for (int a = 0; a < NR_ARRIVAL_METRICS && g->has_arrival; a++)
-		err |= summarise(&g->arrival_ms[a], rows, nr_rows, config->rounds, arrival_value,
-				 a);
+		err |= summarise(&g->arrival_ms[a], rows, nr_rows, g->rounds, rounds, arrival_value,
+				 a, false);
 	for (size_t i = 0; i < nr_rows; i++)
 		for (unsigned s = 0; s < NR_INIT_END_SOURCES; s++)
 			g->init_end_sources[s] += rows[i].point_ns[POINT_VMM_INIT_END] >= 0 &&
@@ -297,8 +420,11 @@ int summary_compute(struct run_summary *summary, const struct bench_config *conf
 
 static void free_metrics(struct metric_summary *m, int n)
 {
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		free(m[i].samples);
+		free(m[i].sample_rounds);
+		free(m[i].sample_censored);
+	}
 }
 
 void summary_free(struct run_summary *summary)
@@ -312,6 +438,7 @@ void summary_free(struct run_summary *summary)
 		free_metrics(g->usage, NR_USAGE_METRICS);
 		free_metrics(g->harness, NR_HARNESS_METRICS);
 		free_metrics(g->arrival_ms, NR_ARRIVAL_METRICS);
+		free(g->rounds);
 	}
 	free(summary->groups);
 	summary->groups = NULL;

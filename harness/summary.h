@@ -1,9 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The statistics of a run, computed once from the raw rows and read by
- * every output (tables, JSON). Per (loader, N): each round contributes one
- * sample per metric, the mean over that round's instances; statistics are
- * across rounds.
+ * every output (tables, JSON). Per (loader, N): each round contributes at
+ * most one sample per metric; statistics are across rounds. A failed
+ * instance never just vanishes from a sample:
+ * - memory: the mean over the round's instances, only from a round where
+ *   every instance was sampled (one that failed would leave its PSS with
+ *   fewer sharers); other rounds are excluded and counted;
+ * - boot times (trace points and their deltas): the median over all the
+ *   round's instances, one that timed out counted at the timeout, which
+ *   makes the sample a lower bound ("censored") unless the median does not
+ *   depend on it; a round where an instance exited early or was not
+ *   launched is excluded and counted (fewer than N guests booted together);
+ * - rusage and QEMU's arrival figures: the mean over the instances that
+ *   have them.
  */
 #ifndef LOADBENCH_SUMMARY_H
 #define LOADBENCH_SUMMARY_H
@@ -42,8 +52,19 @@ enum arrival_metric {
 
 struct metric_summary {
 	struct sample_stats stats;
-	double *samples; /* one per round that measured it, in round order */
+	double *samples;	     /* one per round that measured it, in round order */
+	unsigned int *sample_rounds; /* the round of each sample */
+	bool *sample_censored;	     /* that sample is only a lower bound */
 	unsigned int nr_samples;
+	unsigned int nr_censored;
+	unsigned int excluded; /* rounds without a sample because an instance failed */
+	bool lower_bound;      /* stats.median is only a lower bound */
+};
+
+/* One round of a group: its instances by how they ended. */
+struct round_count {
+	unsigned int launched;
+	unsigned int status[NR_INSTANCE_STATUSES];
 };
 
 struct group_summary {
@@ -53,6 +74,8 @@ struct group_summary {
 	unsigned int booted;
 	unsigned int failed;
 	unsigned int swapped; /* booted with pages swapped out (instance_swapped) */
+	unsigned int status[NR_INSTANCE_STATUSES]; /* instances by how they ended */
+	struct round_count *rounds;		   /* config->rounds of them */
 	struct metric_summary mem_kb[NR_MEM_METRICS];
 	struct metric_summary point_ms[NR_POINTS];
 	/* From the previous point this instance reported (load_done: from 0). */

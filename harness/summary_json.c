@@ -29,11 +29,48 @@ static void write_metric(struct json_writer *j, const char *key, const struct me
 		json_number(j, "stddev", s->stddev);
 		json_number(j, "ci95", s->ci95);
 	}
+	/* The median of samples some of which are lower bounds may be one too. */
+	json_bool(j, "lower_bound", s->n && m->lower_bound);
+	json_integer(j, "censored", m->nr_censored);
+	json_integer(j, "excluded", m->excluded);
 	json_array_begin(j, "samples");
 	for (unsigned i = 0; i < m->nr_samples; i++)
 		json_number(j, NULL, m->samples[i]);
 	json_array_end(j);
+	json_array_begin(j, "sample_rounds");
+	for (unsigned i = 0; i < m->nr_samples; i++)
+		json_integer(j, NULL, m->sample_rounds[i]);
+	json_array_end(j);
+	json_array_begin(j, "censored_rounds");
+	for (unsigned i = 0; i < m->nr_samples; i++)
+		if (m->sample_censored[i])
+			json_integer(j, NULL, m->sample_rounds[i]);
+	json_array_end(j);
 	json_object_end(j);
+}
+
+static void write_statuses(struct json_writer *j, const char *key, const unsigned int *status)
+{
+	json_object_begin(j, key);
+	for (int s = 0; s < NR_INSTANCE_STATUSES; s++)
+		json_integer(j, instance_status_name(s), status[s]);
+	json_object_end(j);
+}
+
+/* Each round's instances by how they ended: what its samples stand on. */
+static void write_rounds(struct json_writer *j, const struct run_summary *summary,
+			 const struct group_summary *g)
+{
+	json_array_begin(j, "rounds");
+	for (unsigned r = 0; r < summary->config->rounds; r++) {
+		json_object_begin(j, NULL);
+		json_integer(j, "round", r);
+		json_integer(j, "launched", g->rounds[r].launched);
+		for (int s = 0; s < NR_INSTANCE_STATUSES; s++)
+			json_integer(j, instance_status_name(s), g->rounds[r].status[s]);
+		json_object_end(j);
+	}
+	json_array_end(j);
 }
 
 /* What the page cache held, as counted: at the start and at each launch. */
@@ -133,7 +170,7 @@ static void write_config(struct json_writer *j, const struct bench_config *confi
 	json_object_begin(j, "config");
 	config_record_lists(j, config);
 	json_integer(j, "rounds", config->rounds);
-	json_string(j, "order", config->order);
+	json_string(j, "order", run_order_name(config));
 	json_integer(j, "order_seed", (long long)config->order_seed);
 	json_integer(j, "mem_mib", config->mem_mib);
 	json_integer(j, "vcpus", config->vcpus);
@@ -211,6 +248,8 @@ static void write_group(struct json_writer *j, const struct run_summary *summary
 	json_integer(j, "booted", g->booted);
 	json_integer(j, "failed", g->failed);
 	json_integer(j, "swapped", g->swapped);
+	write_statuses(j, "instances_by_status", g->status);
+	write_rounds(j, summary, g);
 	write_failures(j, summary, g);
 	write_kernel_sources(j, summary, g);
 	json_object_begin(j, "memory_kb");

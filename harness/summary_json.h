@@ -10,8 +10,11 @@
 #include <stdio.h>
 
 /* 3: context.kernel/initrd carry "sha256" (SHA-256, as sha256sum prints it)
- * in place of "fnv1a64". */
-#define SUMMARY_SCHEMA "kvm-loadbench/summary/3"
+ * in place of "fnv1a64". 4: failed instances count (summary.h): per group
+ * "instances_by_status" and "rounds" (each round's instances by status);
+ * per metric "sample_rounds", "censored", "censored_rounds", "excluded",
+ * "lower_bound"; boot times per round are medians over all instances. */
+#define SUMMARY_SCHEMA "kvm-loadbench/summary/4"
 
 void summary_json_write(FILE *f, const struct run_summary *summary, const struct run_context *ctx,
 			double harness_cpu_ms);

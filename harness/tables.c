@@ -67,6 +67,12 @@ static void memory_table(struct text_table *t, const struct run_summary *s)
 	}
 }
 
+/* A median that a timed-out instance makes a lower bound only. */
+static const char *bound(const struct metric_summary *m)
+{
+	return m->lower_bound ? ">=" : "";
+}
+
 static void point_cell(struct text_table *t, unsigned row, unsigned col,
 		       const struct group_summary *g, int point, int with_delta)
 {
@@ -76,9 +82,10 @@ static void point_cell(struct text_table *t, unsigned row, unsigned col,
 	if (p->n == 0)
 		table_set(t, row, col, NA);
 	else if (with_delta && d->n)
-		table_set(t, row, col, "%.2f (+%.2f)", p->median, d->median);
+		table_set(t, row, col, "%s%.2f (+%s%.2f)", bound(&g->point_ms[point]), p->median,
+			  bound(&g->delta_ms[point]), d->median);
 	else
-		table_set(t, row, col, "%.2f", p->median);
+		table_set(t, row, col, "%s%.2f", bound(&g->point_ms[point]), p->median);
 }
 
 static void boot_table(struct text_table *t, const struct run_summary *s, unsigned instances)
@@ -122,17 +129,18 @@ static void user_by_count_table(struct text_table *t, const struct run_summary *
 		row = table_add_row(t);
 		table_set(t, row, 0, "%u", config->instance_counts[c]);
 		for (unsigned l = 0; l < config->nr_loaders; l++) {
-			const struct sample_stats *u =
+			const struct metric_summary *m =
 				&summary_group(s, l, config->instance_counts[c])
-					 ->point_ms[POINT_LINUX_START_USER]
-					 .stats;
+					 ->point_ms[POINT_LINUX_START_USER];
+			const struct sample_stats *u = &m->stats;
 
 			if (u->n == 0)
 				table_set(t, row, 1 + l, NA);
-			else if (u->n == 1) /* one round: no interval to give */
-				table_set(t, row, 1 + l, "%.2f", u->median);
+			else if (u->n == 1 || m->lower_bound) /* no interval to give */
+				table_set(t, row, 1 + l, "%s%.2f", bound(m), u->median);
 			else
-				table_set(t, row, 1 + l, "%.2f +- %.2f", u->median, u->ci95);
+				table_set(t, row, 1 + l, "%s%.2f +- %.2f", bound(m), u->median,
+					  u->ci95);
 		}
 	}
 }
@@ -188,8 +196,11 @@ static void heading(FILE *f, const struct run_summary *s, const struct run_conte
 		      f);
 	if (config_has_vmm(config, &backend_qemu))
 		qemu_heading(f, config, ctx);
-	fputs("\nMedians across rounds of the per-instance mean; MB = 2^20 bytes (smem -k); "
-	      "USS = Private_Clean + Private_Dirty. n/a: no instance reported it.\n\n",
+	fputs("\nMedians across rounds. Per round: memory is the mean over its instances, "
+	      "from rounds where every instance was sampled; a boot time is the median over its "
+	      "instances, one that timed out counted at the timeout (>=: the figure is then a "
+	      "lower bound). MB = 2^20 bytes (smem -k); USS = Private_Clean + Private_Dirty. "
+	      "n/a: no instance reported it.\n\n",
 	      f);
 }
 
@@ -207,18 +218,50 @@ static void kernel_point_note(FILE *f, const struct run_summary *s)
 		s->config->break_status ? s->config->break_status : "not armed");
 }
 
+static const char *plural(unsigned n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* One line per (loader, N) with failures: how they ended and which rounds
+ * that took out of the memory figures or made the boot times bounds. */
+static void group_failures(FILE *f, const struct run_summary *s, const struct group_summary *g)
+{
+	const struct metric_summary *user = &g->point_ms[POINT_LINUX_START_USER];
+	const char *sep = " (";
+
+	fprintf(f, "- N=%u %s: %u of %u instances failed", g->instances,
+		s->config->loaders[g->loader], g->failed, g->launched);
+	for (int st = 0; st < NR_INSTANCE_STATUSES; st++) {
+		if (st == INSTANCE_OK || !g->status[st])
+			continue;
+		fprintf(f, "%s%u %s", sep, g->status[st], instance_status_name(st));
+		sep = ", ";
+	}
+	fputs(")", f);
+	if (g->mem_kb[MEM_USS].excluded)
+		fprintf(f, "; %u round%s excluded from memory", g->mem_kb[MEM_USS].excluded,
+			plural(g->mem_kb[MEM_USS].excluded));
+	if (user->excluded)
+		fprintf(f, "; %u round%s excluded from boot times", user->excluded,
+			plural(user->excluded));
+	if (user->nr_censored)
+		fprintf(f, "; boot times of %u round%s censored at the %g s timeout (lower bounds)",
+			user->nr_censored, plural(user->nr_censored), s->config->timeout_s);
+	fputs("\n", f);
+}
+
 static void failures(FILE *f, const struct run_summary *s)
 {
 	unsigned total = 0;
 
 	for (unsigned i = 0; i < s->nr_groups; i++)
 		total += s->groups[i].failed;
-	fprintf(f, "Failed instances: %u of %zu", total, s->nr_results);
+	fprintf(f, "Failed instances: %u of %zu%s\n", total, s->nr_results,
+		total ? " (reasons in raw.csv and summary.json):\n" : "");
 	for (unsigned i = 0; i < s->nr_groups && total; i++)
 		if (s->groups[i].failed)
-			fprintf(f, "; %s N=%u: %u", s->config->loaders[s->groups[i].loader],
-				s->groups[i].instances, s->groups[i].failed);
-	fputs(total ? " (reasons in raw.csv and summary.json)\n" : "\n", f);
+			group_failures(f, s, &s->groups[i]);
 }
 
 static unsigned smallest_count(const struct bench_config *config)

@@ -14,11 +14,14 @@ import os
 import random
 import statistics
 import subprocess
+import sys
 import tempfile
 import unittest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+import compare  # noqa: E402  (ratio_of is tested directly too)
 COMPARE = ROOT / "bench" / "compare.py"
 CONFIG = ROOT / "bench" / "compare.conf"
 PROBE = ROOT / "tests" / "fixtures" / "summary" / "probe-1-2-4.json"
@@ -60,6 +63,31 @@ def as_sha256_run(summary, digest=PROBE_SHA256):
     del kernel["fnv1a64"]
     kernel["sha256"] = digest
     return summary
+
+
+SECTIONS = ("memory_kb", "trace_ms", "delta_ms", "rusage", "harness")
+
+
+def as_summary4(summary):
+    """summary as loadbench writes it since summary/4: every metric says the round of
+    each sample, and how many rounds a failure excluded or censored (none here)."""
+    summary = copy.deepcopy(summary)
+    summary["schema"] = "kvm-loadbench/summary/4"
+    for group in summary["results"]:
+        for section in SECTIONS:
+            for m in group.get(section, {}).values():
+                m.update(lower_bound=False, censored=0, excluded=0,
+                         sample_rounds=list(range(len(m["samples"]))), censored_rounds=[])
+    return summary
+
+
+def drop_round(metric, round_, why="excluded"):
+    """A summary/4 metric without the sample of round_, excluded for a failure."""
+    keep = [i for i, r in enumerate(metric["sample_rounds"]) if r != round_]
+    new = metric_of([metric["samples"][i] for i in keep])
+    new.update(lower_bound=False, censored=0, excluded=metric["excluded"] + 1,
+               sample_rounds=[metric["sample_rounds"][i] for i in keep], censored_rounds=[])
+    return new
 
 
 def table_rows(stdout, metric, loader):
@@ -356,6 +384,54 @@ class CompareTest(unittest.TestCase):
                 r = self.compare(baseline, self.write("current.json", current))
                 self.assertExit(r, EXIT_OK)
                 self.assertIn("kernel identity not comparable", r.stderr)
+
+    def test_a_summary4_run_compares_against_older_baselines(self):
+        # The committed baselines are summary/1 (host) and /2 (rig); as loadbench
+        # wrote them before summary/4, as /3 (SHA-256), a /4 run of the same figures.
+        for baseline in BASELINES:
+            with self.subTest(baseline=str(baseline.relative_to(ROOT))):
+                with open(baseline, encoding="utf-8") as f:
+                    base = json.load(f)
+                self.assertNotEqual(base["schema"], "kvm-loadbench/summary/4")
+                base3 = self.write("base3.json", as_sha256_run(base))
+                current = self.write("current.json", as_summary4(as_sha256_run(base)))
+                for older in (baseline, base3):
+                    r = self.compare(older, current)
+                    self.assertExit(r, EXIT_OK)
+                    self.assertTrue(r.stdout.splitlines()[-1].startswith("compare: PASS"))
+                    self.assertNotIn("excluded", r.stderr)
+                self.assertEqual(r.stderr, "")  # /3 against /4: nothing to warn about
+
+    def test_rounds_lost_to_failures_are_warned_about(self):
+        current = as_summary4(self.probe)
+        mmap4 = groups(current, "mmap")[2]
+        mmap4["memory_kb"]["uss"] = drop_round(mmap4["memory_kb"]["uss"], 1)
+        user = mmap4["trace_ms"]["linux_start_user"]
+        user.update(censored=1, censored_rounds=[2], lower_bound=True)
+        r = self.compare_to_probe(current)
+        self.assertExit(r, EXIT_OK)
+        self.assertIn("compare: warning: current run: mmap N=4: memory_kb: 1 round excluded; "
+                      "trace_ms.linux_start_user: 1 round censored at the timeout, the median "
+                      "a lower bound\n", r.stderr)
+
+    def test_a_malformed_sample_rounds_is_bad_input(self):
+        current = as_summary4(self.probe)
+        groups(current, "copy")[0]["memory_kb"]["uss"]["sample_rounds"] = [0]
+        r = self.compare_to_probe(current)
+        self.assertExit(r, EXIT_BAD_INPUT)
+        self.assertIn("copy N=1 memory_kb.uss: sample_rounds is not one round number per sample",
+                      r.stderr)
+
+    def test_ratios_pair_the_loaders_by_round(self):
+        # copy lost round 2 to a failure, mmap round 0: only round 1 has both.
+        meas = {("trace_ms.load_done", "copy", 4): compare.Measured(15, (10, 20), (0, 1)),
+                ("trace_ms.load_done", "mmap", 4): compare.Measured(2.5, (2, 3), (1, 2))}
+        ratio = compare.ratio_of(meas, "trace_ms.load_done", "mmap", "copy", 4)
+        self.assertEqual(ratio.samples, (0.1,))
+        # Before summary/4, by position when both have as many samples.
+        meas = {k: compare.Measured(m.median, m.samples) for k, m in meas.items()}
+        ratio = compare.ratio_of(meas, "trace_ms.load_done", "mmap", "copy", 4)
+        self.assertEqual(ratio.samples, (0.2, 0.15))
 
     def test_quiet_prints_the_summary_line_only(self):
         current = copy.deepcopy(self.probe)

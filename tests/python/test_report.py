@@ -6,8 +6,10 @@
 
 Fixtures: tests/fixtures/summary/probe-1-2-4.json (a real run of the probe guest),
 tests/fixtures/report/lsk-na-failures.json (crafted: linux_start_kernel never reported,
-two failed instances in mmap N=4, KVM mode rig) and tests/fixtures/report/qemu-peer-rig.json
-(a real rig run of loadvm and QEMU side by side, trimmed). Each test class works on a copy in a
+two failed instances in mmap N=4, KVM mode rig), tests/fixtures/report/qemu-peer-rig.json
+(a real rig run of loadvm and QEMU side by side, trimmed) and
+tests/fixtures/summary/failures-v4.json (summary/4, written by tests/unit/test_summary_failures.c
+from hand-built rows: timeouts and an early exit in mmap N=4). Each test class works on a copy in a
 temporary results directory. The gnuplot tests are skipped when gnuplot is not installed.
 """
 
@@ -30,6 +32,7 @@ REPORT = os.path.join(REPO, "bench", "report.py")
 PROBE_FIXTURE = os.path.join(REPO, "tests", "fixtures", "summary", "probe-1-2-4.json")
 CRAFTED_FIXTURE = os.path.join(REPO, "tests", "fixtures", "report", "lsk-na-failures.json")
 QEMU_FIXTURE = os.path.join(REPO, "tests", "fixtures", "report", "qemu-peer-rig.json")
+FAILURES_FIXTURE = os.path.join(REPO, "tests", "fixtures", "summary", "failures-v4.json")
 SHA256_FIXTURE = os.path.join(REPO, "tests", "fixtures", "sha256", "image.bin")
 # The values tests/unit/test_stats.c holds harness/stats.c to, so C and report agree.
 T_QUANTILES = os.path.join(REPO, "tests", "fixtures", "stats", "t-quantiles.txt")
@@ -346,6 +349,57 @@ class CraftedFixture(PlotsMixin, unittest.TestCase):
 
     def test_missing_tables_md_is_said(self):
         self.assertIn("tables.md could not be read", self.report_md)
+
+
+class FailuresFixture(unittest.TestCase):
+    """summary/4 from loadbench's own code: mmap N=4 lost 3 guests to the timeout and 1 to an
+    early exit over 4 rounds; what that cost its figures comes from summary.json."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.results = ResultsDir(FAILURES_FIXTURE)
+        cls.report_md = cls.results.report()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.results.tmp.cleanup()
+
+    def test_the_failure_line_says_what_failed_and_what_it_cost(self):
+        self.assertIn("\n- mmap N=4: 4 of 16 instances failed (3 timeout, 1 exited); 3 rounds "
+                      "excluded from memory; 1 round excluded from boot times; boot times of "
+                      "1 round censored at the 10 s timeout (lower bounds).\n", self.report_md)
+        self.assertIn("**Failed instances:** 4 of 32 (see Failed instances below).",
+                      self.report_md)
+        self.assertIn("| mmap | 4 | 4 of 16 | 2 | 3 | exited | exit 1: loadvm: KVM_RUN: Bad "
+                      "address |", self.report_md)
+
+    def test_censored_boot_times_get_no_difference_of_means(self):
+        self.assertIn("| `linux_start_user` | 300.00 | 250.00 | n/a (boots censored at the "
+                      "timeout) | | 0.833 |", self.report_md)
+        self.assertIn("| `vmm_init_end` | 5.00 | 5.00 | +0.00 |", self.report_md)
+
+    def test_a_median_that_is_a_lower_bound_is_marked(self):
+        def bound(summary, results_dir):
+            m = group(summary, "mmap", 4)["trace_ms"]["linux_start_user"]
+            m["lower_bound"] = True
+
+        results = ResultsDir(FAILURES_FIXTURE, bound)
+        try:
+            self.assertIn("| `linux_start_user` | 300.00 | >=250.00 | n/a (boots censored at "
+                          "the timeout) | | n/a (a lower bound) |", results.report())
+        finally:
+            results.tmp.cleanup()
+
+    def test_an_older_summary_has_no_failure_line(self):
+        with open(CRAFTED_FIXTURE, encoding="utf-8") as f:
+            self.assertNotIn("instances_by_status", f.read())
+        results = ResultsDir(CRAFTED_FIXTURE)
+        try:
+            text = results.report()
+            self.assertNotIn("instances failed", text)
+            self.assertIn("| mmap | 4 | 2 of 12 | 1 | 3 | timeout |", text)
+        finally:
+            results.tmp.cleanup()
 
 
 def with_kernel(ro_bytes, initrd_bytes, tamper=False):
