@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,16 @@
 #define TRACEFS_OLD "/sys/kernel/debug/tracing"
 #define RESET_VECTOR_IP "0xfff0" /* where every vCPU 0 starts: firmware's reset vector */
 #define BUFFER_KB "256"		 /* per CPU; the filters let a handful of events through */
+#define MAX_LIVE 4		 /* instances open at once; a round opens one */
+
+/* The open instances, for kvm_tracefs_interrupted(): a signal handler can
+ * format nothing, so each instance's paths are prepared when it is made. */
+static struct {
+	char dir[PATH_MAX];
+	char enable[PATH_MAX + 16];
+	int pipe_fd;
+	volatile sig_atomic_t live;
+} live_instances[MAX_LIVE];
 
 static int is_tracefs(const char *dir)
 {
@@ -28,7 +39,7 @@ static int is_tracefs(const char *dir)
 
 /* Mounted where systemd mounts it, under debugfs on older set-ups, or by
  * us (as root, on a system that mounts none). */
-static const char *tracefs_root(void)
+const char *kvm_tracefs_root(void)
 {
 	if (is_tracefs(TRACEFS))
 		return TRACEFS;
@@ -69,7 +80,7 @@ const char *kvm_tracefs_unavailable(void)
 
 	if (geteuid() != 0)
 		return "not root (tracefs needs root)";
-	root = tracefs_root();
+	root = kvm_tracefs_root();
 	if (!root)
 		return "no tracefs (not mounted, and mounting it failed)";
 	if (!root_file_has(root, "trace_clock", "mono"))
@@ -96,53 +107,154 @@ static int write_file(const char *dir, const char *name, const char *text)
 	return ok ? 0 : -1;
 }
 
-int kvm_tracefs_open(struct kvm_tracefs *t)
+/* SIGINT and SIGTERM wait while an instance is made or removed: the
+ * handler finds none, or one whose only open file is the trace_pipe it
+ * knows (any other open file of the instance makes rmdir fail, EBUSY). */
+static void hold_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void release_signals(const sigset_t *old)
+{
+	int err = errno;
+
+	sigprocmask(SIG_SETMASK, old, NULL);
+	errno = err;
+}
+
+static int claim_slot(const char *dir)
+{
+	for (int s = 0; s < MAX_LIVE; s++) {
+		if (live_instances[s].live)
+			continue;
+		snprintf(live_instances[s].dir, sizeof(live_instances[s].dir), "%s", dir);
+		snprintf(live_instances[s].enable, sizeof(live_instances[s].enable),
+			 "%s/events/enable", dir);
+		live_instances[s].pipe_fd = -1;
+		live_instances[s].live = 1;
+		return s;
+	}
+	return -1;
+}
+
+static int open_pipe(struct kvm_tracefs *t)
+{
+	char path[PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/trace_pipe", t->dir);
+	t->pipe_fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	live_instances[t->slot].pipe_fd = t->pipe_fd;
+	return t->pipe_fd < 0 ? -1 : 0;
+}
+
+int kvm_tracefs_remove(const char *dir)
+{
+	write_file(dir, "events/enable", "0");
+	return rmdir(dir); /* the instance and its buffers go with it */
+}
+
+static void close_instance(struct kvm_tracefs *t)
+{
+	if (!t->dir[0])
+		return;
+	/* An open trace_pipe holds the instance: rmdir would fail (EBUSY). */
+	if (t->pipe_fd >= 0)
+		close(t->pipe_fd);
+	t->pipe_fd = -1;
+	kvm_tracefs_remove(t->dir);
+	live_instances[t->slot].live = 0;
+	t->slot = -1;
+	t->dir[0] = '\0';
+}
+
+static int open_instance(struct kvm_tracefs *t)
 {
 	static unsigned serial;
-	const char *root = tracefs_root();
-	char pio_filter[64], path[PATH_MAX + 16];
+	const char *root = kvm_tracefs_root();
+	char pio_filter[64];
 
-	memset(t, 0, sizeof(*t));
-	t->pipe_fd = -1;
 	if (!root) {
 		errno = ENOENT;
 		return -1;
 	}
 	snprintf(t->dir, sizeof(t->dir), "%s/instances/loadbench-%d-%u", root, (int)getpid(),
 		 serial++);
-	if (mkdir(t->dir, 0700) != 0) {
+	t->slot = claim_slot(t->dir);
+	if (t->slot < 0 || mkdir(t->dir, 0700) != 0) {
+		int err = t->slot < 0 ? EMFILE : errno;
+
+		if (t->slot >= 0)
+			live_instances[t->slot].live = 0;
+		t->slot = -1;
 		t->dir[0] = '\0';
+		errno = err;
 		return -1;
 	}
 	snprintf(pio_filter, sizeof(pio_filter), "rw == 1 && port == %#x", TRACE_PORT);
-	snprintf(path, sizeof(path), "%s/trace_pipe", t->dir);
 	if (write_file(t->dir, "trace_clock", "mono") ||
 	    write_file(t->dir, "buffer_size_kb", BUFFER_KB) ||
 	    write_file(t->dir, "events/kvm/kvm_entry/filter",
 		       "vcpu_id == 0 && rip == " RESET_VECTOR_IP) ||
 	    write_file(t->dir, "events/kvm/kvm_pio/filter", pio_filter) ||
 	    write_file(t->dir, "events/kvm/kvm_entry/enable", "1") ||
-	    write_file(t->dir, "events/kvm/kvm_pio/enable", "1") ||
-	    (t->pipe_fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+	    write_file(t->dir, "events/kvm/kvm_pio/enable", "1") || open_pipe(t)) {
 		int err = errno;
 
-		kvm_tracefs_close(t);
+		close_instance(t);
 		errno = err;
 		return -1;
 	}
 	return 0;
 }
 
+int kvm_tracefs_open(struct kvm_tracefs *t)
+{
+	sigset_t old;
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	t->pipe_fd = -1;
+	t->slot = -1;
+	hold_signals(&old);
+	ret = open_instance(t);
+	release_signals(&old);
+	return ret;
+}
+
 void kvm_tracefs_close(struct kvm_tracefs *t)
 {
-	if (!t->dir[0])
-		return;
-	write_file(t->dir, "events/enable", "0");
-	if (t->pipe_fd >= 0)
-		close(t->pipe_fd);
-	t->pipe_fd = -1;
-	rmdir(t->dir); /* the instance and its buffers go with it */
-	t->dir[0] = '\0';
+	sigset_t old;
+
+	hold_signals(&old);
+	close_instance(t);
+	release_signals(&old);
+}
+
+/* Only open, write, close and rmdir: async-signal-safe. */
+void kvm_tracefs_interrupted(void)
+{
+	for (int s = 0; s < MAX_LIVE; s++) {
+		int fd;
+
+		if (!live_instances[s].live)
+			continue;
+		fd = open(live_instances[s].enable, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (fd >= 0) {
+			ssize_t ignored = write(fd, "0", 1);
+
+			(void)ignored;
+			close(fd);
+		}
+		if (live_instances[s].pipe_fd >= 0)
+			close(live_instances[s].pipe_fd);
+		rmdir(live_instances[s].dir);
+	}
 }
 
 /* The thread id in "comm-TID [CPU]": the digits before the last " [". */

@@ -18,6 +18,7 @@
 
 struct kvm_tracefs {
 	int pipe_fd; /* trace_pipe, non-blocking; -1 when closed */
+	int slot;    /* where kvm_tracefs_interrupted() finds it; -1 when closed */
 	char dir[PATH_MAX];
 	char line[512];
 	size_t used;
@@ -36,9 +37,21 @@ struct kvm_trace_event {
  * both events present, the mono clock); else why not, for the outputs. */
 const char *kvm_tracefs_unavailable(void);
 
-/* Creates the instance and starts recording; -1 (errno set) if it cannot. */
+/* Where tracefs is (mounting it if we may), or NULL. */
+const char *kvm_tracefs_root(void);
+
+/* Creates the instance, <root>/instances/loadbench-<pid>-<serial>, and
+ * starts recording; -1 (errno set) if it cannot. */
 int kvm_tracefs_open(struct kvm_tracefs *t);
 void kvm_tracefs_close(struct kvm_tracefs *t);
+
+/* From a SIGINT/SIGTERM handler: removes every open instance with
+ * async-signal-safe calls only (the process must not return to them). */
+void kvm_tracefs_interrupted(void);
+
+/* Stops an instance's events and removes it (not one of ours that is
+ * open: its trace_pipe holds it); rmdir's result. */
+int kvm_tracefs_remove(const char *dir);
 
 typedef void (*kvm_trace_fn)(const struct kvm_trace_event *event, void *ctx);
 /* Reads what trace_pipe has and calls each() per event. */

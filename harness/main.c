@@ -13,6 +13,7 @@
 #include "config_record.h"
 #include "context.h"
 #include "image_cache.h"
+#include "kvm_tracefs.h"
 #include "log.h"
 #include "mkdirs.h"
 #include "monotonic.h"
@@ -25,6 +26,7 @@
 #include "summary.h"
 #include "summary_json.h"
 #include "tables.h"
+#include "tracefs_stale.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -94,7 +96,8 @@ static int prepare_out_dir(struct run *run)
 
 /* What an interrupted run says on its way out, prepared in advance: a
  * signal handler may only use async-signal-safe calls (write(2), _exit(2),
- * and the backends' clean-ups: unlink, fork, exec, wait). */
+ * the tracefs instance's open, write, close and rmdir, and the backends'
+ * clean-ups: unlink, fork, exec, wait). */
 static char interrupted_note[4400];
 
 static const struct bench_config *interrupted_config;
@@ -104,6 +107,7 @@ static void on_interrupt(int sig)
 	ssize_t ignored = write(STDERR_FILENO, interrupted_note, strlen(interrupted_note));
 
 	(void)ignored;
+	kvm_tracefs_interrupted(); /* else it records, and holds its buffers, until reboot */
 	for (unsigned v = 0; v < interrupted_config->nr_vmms; v++)
 		if (interrupted_config->vmms[v]->interrupted)
 			interrupted_config->vmms[v]->interrupted();
@@ -456,6 +460,8 @@ int main(int argc, char **argv)
 	status = bench_config_parse(argc, argv, &run.config);
 	if (status)
 		return status > 0 ? EXIT_OK : EXIT_USAGE;
+	/* Before the memory check: what dead runs left holds ring buffers. */
+	tracefs_stale_remove();
 	if (check_images(&run.config) || check_memory(&run.config) || prepare_out_dir(&run))
 		return EXIT_USAGE;
 	run.results = calloc(total_rows(&run.config) + 1, sizeof(*run.results));

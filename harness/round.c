@@ -477,7 +477,9 @@ static void open_tracefs(const struct bench_config *config, struct round_state *
 int round_run(const struct bench_config *config, unsigned int loader, unsigned int n,
 	      unsigned int round, struct instance_result *results, struct round_timing *timing)
 {
-	struct round_state s = { config, calloc(n, sizeof(struct running)), n, { .pipe_fd = -1 } };
+	struct round_state s = {
+		config, calloc(n, sizeof(struct running)), n, { .pipe_fd = -1, .slot = -1 }
+	};
 	int64_t *zeros = mmap(NULL, (n + 1) * sizeof(int64_t), PROT_READ | PROT_WRITE,
 			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	double start, booted_at, sample_start;

@@ -54,6 +54,27 @@ need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root: $*"
 }
 
+# Sets $tracefs to tracefs's root, mounting it as loadbench would, or skips
+# where loadbench would not use it (kvm_tracefs_unavailable: root, the mono
+# clock, the kvm:kvm_entry and kvm:kvm_pio events).
+need_tracefs() {
+	need_root "tracefs instances"
+	local dir
+	tracefs=
+	for dir in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+		[ -d "$dir/instances" ] && tracefs=$dir && break
+	done
+	if [ -z "$tracefs" ] && mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null; then
+		tracefs=/sys/kernel/tracing
+	fi
+	[ -n "$tracefs" ] || skip "no tracefs (not mounted, and mounting it failed)"
+	grep -q mono "$tracefs/trace_clock" || skip "tracefs has no mono trace clock"
+	if ! grep -q vcpu_id "$tracefs/events/kvm/kvm_entry/format" 2>/dev/null ||
+		[ ! -f "$tracefs/events/kvm/kvm_pio/format" ]; then
+		skip "no kvm:kvm_entry and kvm:kvm_pio events (kvm module not loaded?)"
+	fi
+}
+
 finish() {
 	echo "$((checks - failures)) passed, $failures failed"
 	[ "$failures" -eq 0 ]
