@@ -129,6 +129,8 @@ static int compare_doubles(const void *a, const void *b)
 
 double stats_median(double *values, unsigned int n)
 {
+	if (n == 0 || !values)
+		return NAN;
 	qsort(values, n, sizeof(*values), compare_doubles);
 	return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
