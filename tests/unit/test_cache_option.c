@@ -7,6 +7,7 @@
 #include "../support/test_main.h"
 
 #include "../support/spawn.h"
+#include "../support/stderr_capture.h"
 #include "bench_config.h"
 
 #include <getopt.h>
@@ -21,28 +22,27 @@ struct parsed {
 	struct bench_config config;
 };
 
+struct parse_call {
+	char **argv;
+	struct bench_config *config;
+};
+
+static int call_parser(void *ctx)
+{
+	struct parse_call *call = ctx;
+
+	return bench_config_parse(5, call->argv, call->config);
+}
+
 static void parse(const char *value, struct parsed *out)
 {
 	char *argv[] = { "loadbench", "--kernel",    "/nonexistent/kvmlb-kernel",
 			 "--cache",   (char *)value, NULL };
-	char path[] = "/tmp/kvmlb-cache-option-XXXXXX";
-	int saved = dup(STDERR_FILENO), tmp = mkstemp(path);
-	ssize_t got;
+	struct parse_call call = { argv, &out->config };
 
-	assert_true(saved >= 0 && tmp >= 0);
-	unlink(path);
 	memset(out, 0, sizeof(*out));
 	optind = 0;
-	fflush(stderr);
-	dup2(tmp, STDERR_FILENO);
-	out->ret = bench_config_parse(5, argv, &out->config);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	got = pread(tmp, out->err, sizeof(out->err) - 1, 0);
-	close(tmp);
-	assert_true(got >= 0);
-	out->err[got] = '\0';
+	out->ret = capture_stderr(call_parser, &call, out->err, sizeof(out->err));
 }
 
 static const char *const bad_values[] = { "", "hot", "Warm", "COLD", "warm,cold", "cold ", "1" };
@@ -56,7 +56,7 @@ static void bad_values_are_refused_by_name(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad_values) / sizeof(bad_values[0]); i++) {
-		struct parsed p;
+		struct parsed p = { 0 };
 		char want[64];
 
 		parse(bad_values[i], &p);
@@ -70,7 +70,7 @@ static void bad_values_are_refused_by_name(void **state)
 static void good_values_are_taken(void **state)
 {
 	static const char *const good[] = { "warm", "cold" };
-	struct parsed p;
+	struct parsed p = { 0 };
 
 	(void)state;
 	for (size_t i = 0; i < 2; i++) {

@@ -17,6 +17,7 @@
  */
 #include "../support/test_main.h"
 
+#include "../support/golden.h"
 #include "../support/python_check.h"
 #include "../support/spawn.h"
 #include "summary.h"
@@ -256,7 +257,7 @@ static void mask_version(char *text)
 
 static void summary_json_keeps_the_rounds_and_the_censoring(void **state)
 {
-	char *text = render(write_json), *golden;
+	char *text = render(write_json);
 
 	(void)state;
 	assert_int_equal(
@@ -275,18 +276,7 @@ static void summary_json_keeps_the_rounds_and_the_censoring(void **state)
 			   text, 0),
 		0);
 	mask_version(text);
-	if (getenv("UPDATE_GOLDEN")) {
-		FILE *f = fopen(GOLDEN, "w");
-
-		assert_non_null(f);
-		fputs(text, f);
-		fclose(f);
-	}
-	golden = slurp(GOLDEN);
-	assert_non_null(golden);
-	if (strcmp(golden, text) != 0)
-		fail_msg("%s differs from what was written:\n%s", GOLDEN, text);
-	free(golden);
+	assert_golden(GOLDEN, text);
 	free(text);
 }
 

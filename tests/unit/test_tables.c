@@ -10,6 +10,7 @@
  */
 #include "../support/test_main.h"
 
+#include "../support/golden.h"
 #include "../support/python_check.h"
 #include "../support/spawn.h"
 #include "summary.h"
@@ -95,21 +96,9 @@ static int setup(void **state)
 static void compare_golden(const char *name, const char *produced)
 {
 	char path[256];
-	char *golden;
 
 	snprintf(path, sizeof(path), "tests/fixtures/tables/%s", name);
-	if (getenv("UPDATE_GOLDEN")) {
-		FILE *f = fopen(path, "w");
-
-		assert_non_null(f);
-		fputs(produced, f);
-		fclose(f);
-	}
-	golden = slurp(path);
-	assert_non_null(golden);
-	if (strcmp(golden, produced) != 0)
-		fail_msg("%s differs from what was rendered:\n%s", path, produced);
-	free(golden);
+	assert_golden(path, produced);
 }
 
 static char *render(const struct run_summary *s, enum table_style style)

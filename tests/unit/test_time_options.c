@@ -9,6 +9,8 @@
  */
 #include "../support/test_main.h"
 
+#include "../support/stderr_capture.h"
+
 #include "bench_config.h"
 #include "options.h"
 #include "seconds.h"
@@ -30,33 +32,34 @@ struct parsed {
 	struct loadvm_options vm;
 };
 
+struct parse_call {
+	enum program program;
+	int argc;
+	char **argv;
+	struct parsed *out;
+};
+
+static int call_parser(void *ctx)
+{
+	struct parse_call *c = ctx;
+
+	return c->program == LOADBENCH ? bench_config_parse(c->argc, c->argv, &c->out->bench)
+				       : options_parse(c->argc, c->argv, &c->out->vm);
+}
+
 /* Runs one parser on args (NULL-terminated, after the program's name). */
 static void parse_args(enum program program, const char *const *args, struct parsed *out)
 {
 	char *argv[MAX_ARGS + 2];
-	char path[] = "/tmp/kvmlb-time-options-XXXXXX";
-	int argc = 0, saved = dup(STDERR_FILENO), tmp = mkstemp(path);
-	ssize_t got;
+	struct parse_call call = { program, 0, argv, out };
 
-	assert_true(saved >= 0 && tmp >= 0);
-	unlink(path);
-	argv[argc++] = program == LOADBENCH ? "loadbench" : "loadvm";
-	while (*args && argc <= MAX_ARGS)
-		argv[argc++] = (char *)*args++;
-	argv[argc] = NULL;
+	argv[call.argc++] = program == LOADBENCH ? "loadbench" : "loadvm";
+	while (*args && call.argc <= MAX_ARGS)
+		argv[call.argc++] = (char *)*args++;
+	argv[call.argc] = NULL;
 	memset(out, 0, sizeof(*out));
 	optind = 0; /* getopt starts over for each parse */
-	fflush(stderr);
-	dup2(tmp, STDERR_FILENO);
-	out->ret = program == LOADBENCH ? bench_config_parse(argc, argv, &out->bench)
-					: options_parse(argc, argv, &out->vm);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	got = pread(tmp, out->err, sizeof(out->err) - 1, 0);
-	close(tmp);
-	assert_true(got >= 0);
-	out->err[got] = '\0';
+	out->ret = capture_stderr(call_parser, &call, out->err, sizeof(out->err));
 }
 
 static const char *const bad_seconds[] = {
@@ -68,7 +71,7 @@ static void refused(enum program program, const char *option, const char *value)
 {
 	const char *args[] = { "--kernel", "/nonexistent/kvmlb-kernel", option, value, NULL };
 	char want[64];
-	struct parsed p;
+	struct parsed p = { 0 };
 
 	parse_args(program, args, &p);
 	snprintf(want, sizeof(want), "%s '%s'", option, value);
@@ -103,7 +106,7 @@ static void a_day_is_accepted(void **state)
 				  NULL };
 	const char *settle_zero[] = { "--kernel", "/nonexistent/kvmlb-kernel", "--settle", "0e0",
 				      NULL };
-	struct parsed p;
+	struct parsed p = { 0 };
 
 	(void)state;
 	/* loadbench goes on to check the kernel, which is missing: the options passed. */
