@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define TRACEFS "/sys/kernel/tracing"
@@ -236,7 +237,18 @@ void kvm_tracefs_close(struct kvm_tracefs *t)
 	release_signals(&old);
 }
 
-/* Only open, write, close and rmdir: async-signal-safe. */
+/* An instance stays busy while any process holds one of its files: a guest
+ * forked but not yet exec'd still has trace_pipe (O_CLOEXEC closes it at
+ * the exec). Retried for up to a second, then left to the next start-up. */
+static void remove_when_free(const char *dir)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+	for (int tries = 0; tries < 100 && rmdir(dir) != 0 && errno == EBUSY; tries++)
+		nanosleep(&tick, NULL);
+}
+
+/* Only open, write, close, rmdir and nanosleep: async-signal-safe. */
 void kvm_tracefs_interrupted(void)
 {
 	for (int s = 0; s < MAX_LIVE; s++) {
@@ -253,7 +265,7 @@ void kvm_tracefs_interrupted(void)
 		}
 		if (live_instances[s].pipe_fd >= 0)
 			close(live_instances[s].pipe_fd);
-		rmdir(live_instances[s].dir);
+		remove_when_free(live_instances[s].dir);
 	}
 }
 
