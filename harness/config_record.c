@@ -63,7 +63,7 @@ void config_record_lists(struct json_writer *j, const struct bench_config *confi
 	json_array_end(j);
 }
 
-static void guest(struct json_writer *j, const struct bench_config *config)
+void config_record_run_shape(struct json_writer *j, const struct bench_config *config)
 {
 	json_integer(j, "rounds", config->rounds);
 	/* run_order.c's orders; a change to either must change these names. */
@@ -74,6 +74,11 @@ static void guest(struct json_writer *j, const struct bench_config *config)
 	json_string(j, "cmdline_extra", config->cmdline ? config->cmdline : "");
 	json_number(j, "settle_s", config->settle_s);
 	json_number(j, "timeout_s", config->timeout_s);
+}
+
+static void guest(struct json_writer *j, const struct bench_config *config)
+{
+	config_record_run_shape(j, config);
 	json_string(j, "cache", config->cache);
 	json_string(j, "break_symbol", config->break_symbol);
 	json_string(j, "system_map", config->system_map);

@@ -18,6 +18,9 @@
 /* The run's instance counts, loaders and VMMs as three JSON arrays (also
  * summary.json's config). */
 void config_record_lists(struct json_writer *j, const struct bench_config *config);
+/* Rounds, their order, guest size, command line, settle and timeout, in
+ * that order (also summary.json's config). */
+void config_record_run_shape(struct json_writer *j, const struct bench_config *config);
 /* An image's path, size and digest as an object under key (null if none). */
 void config_record_image(struct json_writer *j, const char *key, const struct image_info *info);
 

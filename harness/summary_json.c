@@ -169,14 +169,7 @@ static void write_config(struct json_writer *j, const struct bench_config *confi
 {
 	json_object_begin(j, "config");
 	config_record_lists(j, config);
-	json_integer(j, "rounds", config->rounds);
-	json_string(j, "order", run_order_name(config));
-	json_integer(j, "order_seed", (long long)config->order_seed);
-	json_integer(j, "mem_mib", config->mem_mib);
-	json_integer(j, "vcpus", config->vcpus);
-	json_string(j, "cmdline_extra", config->cmdline ? config->cmdline : "");
-	json_number(j, "settle_s", config->settle_s);
-	json_number(j, "timeout_s", config->timeout_s);
+	config_record_run_shape(j, config);
 	json_string(j, "break_symbol", config->break_symbol);
 	json_string(j, "breakpoint", config->break_status);
 	json_object_end(j);
