@@ -6,6 +6,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 int copy_from_file(void *dst, int fd, const char *path, uint64_t offset, uint64_t len)
@@ -31,6 +32,15 @@ int copy_from_file(void *dst, int fd, const char *path, uint64_t offset, uint64_
 		len -= (uint64_t)got;
 	}
 	return 0;
+}
+
+int advise_extent_pages(struct guest_mem *mem, const struct file_extent *ext, int advice)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t start = ext->gpa & ~(page - 1);
+	uint64_t end = (ext->gpa + ext->file_size + page - 1) & ~(page - 1);
+
+	return end > start ? madvise(mem->host + start, end - start, advice) : 0;
 }
 
 static int copy_place_extent(struct guest_mem *mem, int fd, const char *path,

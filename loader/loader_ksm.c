@@ -12,18 +12,13 @@
 #include "log.h"
 
 #include <sys/mman.h>
-#include <unistd.h>
 
 static int ksm_place_extent(struct guest_mem *mem, int fd, const char *path,
 			    const struct file_extent *ext, struct load_stats *stats)
 {
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t start = ext->gpa & ~(page - 1);
-	uint64_t end = (ext->gpa + ext->file_size + page - 1) & ~(page - 1);
-
 	if (copy_loader.place_extent(mem, fd, path, ext, stats))
 		return -1;
-	if (end > start && madvise(mem->host + start, end - start, MADV_MERGEABLE) != 0) {
+	if (advise_extent_pages(mem, ext, MADV_MERGEABLE) != 0) {
 		pr_errno("%s: madvise(MADV_MERGEABLE) (kernel without CONFIG_KSM?)", path);
 		return -1;
 	}

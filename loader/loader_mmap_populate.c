@@ -15,19 +15,14 @@
 
 #include <errno.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 static int populate_place_extent(struct guest_mem *mem, int fd, const char *path,
 				 const struct file_extent *ext, struct load_stats *stats)
 {
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t start = ext->gpa & ~(page - 1);
-	uint64_t end = (ext->gpa + ext->file_size + page - 1) & ~(page - 1);
-
 	if (mmap_loader.place_extent(mem, fd, path, ext, stats))
 		return -1;
 	/* Copied head and tail pages are populated already: harmless. */
-	if (end > start && madvise(mem->host + start, end - start, MADV_POPULATE_READ) != 0) {
+	if (advise_extent_pages(mem, ext, MADV_POPULATE_READ) != 0) {
 		pr_errno("%s: madvise(MADV_POPULATE_READ)%s", path,
 			 errno == EINVAL ? " (the host kernel is older than 5.14)" : "");
 		return -1;

@@ -36,4 +36,8 @@ const struct loader_ops *loader_find(const char *name);
 /* pread() len bytes at offset into dst; shared by every strategy. */
 int copy_from_file(void *dst, int fd, const char *path, uint64_t offset, uint64_t len);
 
+/* madvise(advice) over the whole pages that hold ext's file bytes in guest
+ * RAM; 0, or -1 with errno (the caller names what failed). */
+int advise_extent_pages(struct guest_mem *mem, const struct file_extent *ext, int advice);
+
 #endif
