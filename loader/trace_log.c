@@ -44,16 +44,18 @@ static void write_line(const char *line, int len)
 
 void trace_log_point(const char *name, int value, const char *source)
 {
-	uint64_t ns = trace_clock_ns();
-	char line[192], number[16] = "null";
+	uint64_t mono = monotonic_ns(), ns = mono - t0_ns;
+	char line[224], number[16] = "null";
 
 	if (trace_fd < 0)
 		return;
 	if (value != TRACE_VALUE_NONE)
 		snprintf(number, sizeof(number), "%d", value);
 	write_line(line, snprintf(line, sizeof(line),
-				  "{\"name\":\"%s\",\"value\":%s,\"ns\":%llu,\"source\":\"%s\"}\n",
-				  name, number, (unsigned long long)ns, source));
+				  "{\"name\":\"%s\",\"value\":%s,\"ns\":%llu,\"mono_ns\":%llu,"
+				  "\"source\":\"%s\"}\n",
+				  name, number, (unsigned long long)ns, (unsigned long long)mono,
+				  source));
 }
 
 void trace_log_missing(const char *name, const char *source)

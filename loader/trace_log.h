@@ -2,8 +2,10 @@
 /*
  * The trace stream: JSON Lines, one object per point, written with one
  * write(2) each so a reader (loadbench) sees whole lines as they happen:
- *   {"name":"vmm_init_end","value":null,"ns":123456,"source":"vmm"}
- * ns is CLOCK_MONOTONIC nanoseconds since loadvm's main() began; source
+ *   {"name":"vmm_init_end","value":null,"ns":123456,"mono_ns":98765432100,"source":"vmm"}
+ * ns is CLOCK_MONOTONIC nanoseconds since loadvm's main() began, mono_ns
+ * the same instant on CLOCK_MONOTONIC itself (so that loadbench can count
+ * from the exec it saw, or from its own stamp before the exec); source
  * says who saw the point: "vmm" (loadvm itself), "port" (the guest wrote
  * port 0xf4) or "breakpoint" (a hardware breakpoint on a kernel symbol).
  * A breakpoint that never hit is reported, never invented:
