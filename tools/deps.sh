@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a purpose needs, only those missing.
-#   tools/deps.sh [--check] PURPOSE...   (build, test, kernel, rig, bench, plots, lint, fuzz, bench-kernel)
+#   tools/deps.sh [--check] PURPOSE...   (build, test, kernel, rig, bench, plots, lint, fuzz, bench-kernel, perf)
 # As root it runs apt-get; otherwise it prints the exact apt-get line and
 # exits 2. --check only reports what is missing (exit 2 if anything is).
 set -euo pipefail
@@ -16,8 +16,9 @@ packages_for() {
 	lint) echo "cppcheck clang-tidy clang-format shellcheck" ;;
 	fuzz) echo "clang libclang-rt-14-dev" ;;
 	bench-kernel) echo "linux-source-6.1 flex bison bc libelf-dev xz-utils" ;;
+	perf) echo "linux-perf" ;;
 	*)
-		echo "deps: unknown purpose '$1' (build, test, kernel, rig, bench, plots, lint, fuzz, bench-kernel)" >&2
+		echo "deps: unknown purpose '$1' (build, test, kernel, rig, bench, plots, lint, fuzz, bench-kernel, perf)" >&2
 		exit 2
 		;;
 	esac
