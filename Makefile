@@ -31,6 +31,10 @@ VERSION := 0.1.0
 GIT_REV = $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)$(shell \
 	git diff --quiet HEAD 2>/dev/null || echo -dirty)
 CFLAGS += -I$(BUILD)/gen
+# loadbench reads its tracefs instance with Debian's libtracefs and libtraceevent.
+TRACEFS_CFLAGS := $(shell pkg-config --cflags libtracefs libtraceevent 2>/dev/null)
+TRACEFS_LIBS := $(shell pkg-config --libs libtracefs libtraceevent 2>/dev/null)
+CFLAGS += $(TRACEFS_CFLAGS)
 
 .PHONY: all clean test check-format format lint FORCE
 all:

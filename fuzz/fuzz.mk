@@ -10,7 +10,8 @@ FUZZ_CC ?= clang
 FUZZ_BUILD := build-fuzz
 FUZZ_TARGETS := fuzz_elf fuzz_bzimage fuzz_smaps fuzz_options
 FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=undefined -Iinclude -Icommon -Iloader -Iharness -I$(BUILD)/gen
+	-fno-sanitize-recover=undefined -Iinclude -Icommon -Iloader -Iharness -I$(BUILD)/gen \
+	$(TRACEFS_CFLAGS)
 
 fuzz_elf_SRCS := loader/kernel_image.c common/input_file.c common/log.c
 fuzz_bzimage_SRCS := loader/bzimage.c loader/decompress.c common/log.c
@@ -22,7 +23,7 @@ fuzz_options_SRCS := harness/bench_config.c harness/backend.c harness/backend_lo
 	loader/initrd.c
 fuzz_elf_LIBS := -lelf
 fuzz_bzimage_LIBS := -lz -llzma -llz4 -lzstd
-fuzz_options_LIBS := -lelf -lz -llzma -llz4 -lzstd
+fuzz_options_LIBS := -lelf -lz -llzma -llz4 -lzstd $(TRACEFS_LIBS)
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)

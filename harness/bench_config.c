@@ -133,6 +133,7 @@ static const char *const orders[] = { "shuffled", "sequential", NULL };
 static const char *const cache_modes[] = { "warm", "cold", NULL };
 
 #define DEFAULT_BREAK_SYMBOL "start_kernel"
+#define RESET_VECTOR_IP 0xfff0 /* where firmware's vCPU 0 starts */
 
 static int usage_error(const char *option, const char *value, const char *expected)
 {
@@ -376,6 +377,22 @@ static int resolve_loaders(struct bench_config *config)
 	return 0;
 }
 
+/* The seed's times for every VMM where tracefs can give them. The first
+ * KVM_RUN is the first guest entry at the RIP the VMM set: QEMU starts
+ * its firmware at the reset vector, loadvm the kernel at its PVH entry. */
+static void choose_timing(struct bench_config *config, uint64_t pvh_entry)
+{
+	config->timing_why = kvm_tracefs_unavailable();
+	config->tracefs_timing = config->timing_why == NULL;
+	if (config->tracefs_timing)
+		config->timing_why = "exec, first kvm_entry and kvm_pio through tracefs";
+	config->nr_first_rips = 0;
+	if (config_has_vmm(config, &backend_loadvm) && pvh_entry)
+		config->first_rips[config->nr_first_rips++] = pvh_entry;
+	if (config_has_vmm(config, &backend_qemu))
+		config->first_rips[config->nr_first_rips++] = RESET_VECTOR_IP;
+}
+
 /* qemu-boot-time's qemu_init_end is the first KVM_RUN; it needs KVM and
  * tracefs. Without them QEMU's own "VM running" trace line stands in. */
 static void choose_qemu_init_end(struct bench_config *config)
@@ -505,6 +522,7 @@ static int choose_order(struct bench_config *config)
 
 int bench_config_parse(int argc, char **argv, struct bench_config *config)
 {
+	uint64_t pvh_entry;
 	int opt;
 
 	set_defaults(config);
@@ -539,11 +557,12 @@ int bench_config_parse(int argc, char **argv, struct bench_config *config)
 	if (config->resume_dir)
 		config->out_dir = config->resume_dir;
 	/* Inputs first: the breakpoint's symbol lookup reads the kernel. */
-	if (resolve_loaders(config) || input_check(config) || choose_breakpoint(config))
+	if (resolve_loaders(config) || input_check(config, &pvh_entry) || choose_breakpoint(config))
 		return -1;
 	for (unsigned v = 0; v < config->nr_vmms; v++)
 		if (config->vmms[v]->check(config))
 			return -1;
 	choose_qemu_init_end(config);
+	choose_timing(config, pvh_entry);
 	return choose_order(config);
 }

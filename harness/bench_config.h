@@ -68,6 +68,13 @@ struct bench_config {
 	 * or "vm_state_notify" (QEMU's trace log), and why. */
 	const char *qemu_init_end;
 	const char *qemu_init_end_why;
+	/* Every VMM's times by the seed's definitions, from tracefs
+	 * (kvm_tracefs.h), or by each VMM's own stamps; and why. */
+	bool tracefs_timing;
+	const char *timing_why;
+	/* Where each VMM's vCPU 0 first enters its guest (the first KVM_RUN). */
+	uint64_t first_rips[MAX_VMMS];
+	unsigned int nr_first_rips;
 };
 
 /* Returns 0 to run, 1 if --help was printed, -1 after a one-line error. */

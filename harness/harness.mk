@@ -13,7 +13,7 @@ LOADBENCH_LIB_OBJS := $(LOADBENCH_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 all: $(BUILD)/loadbench
 
 $(BUILD)/loadbench: $(LOADBENCH_OBJS)
-	$(CC) $(LDFLAGS) $^ -lelf -lz -llzma -llz4 -lzstd -lm -o $@
+	$(CC) $(LDFLAGS) $^ -lelf -lz -llzma -llz4 -lzstd -lm $(TRACEFS_LIBS) -o $@
 
 # sharemap: page-level sharing attribution for running VMMs (a user tool;
 # loadbench uses the same code for sharing.csv).

@@ -10,7 +10,10 @@
 
 struct bench_config;
 
-/* 0, or -1 after one line naming the input. */
-int input_check(const struct bench_config *config);
+#include <stdint.h>
+
+/* 0, or -1 after one line naming the input. *pvh_entry: where loadvm will
+ * start the kernel (0 if loadvm is not measured). */
+int input_check(const struct bench_config *config, uint64_t *pvh_entry);
 
 #endif

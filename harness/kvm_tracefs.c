@@ -3,6 +3,9 @@
 
 #include "trace_port.h"
 
+#include <event-parse.h>
+#include <tracefs.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -16,16 +19,14 @@
 
 #define TRACEFS "/sys/kernel/tracing"
 #define TRACEFS_OLD "/sys/kernel/debug/tracing"
-#define RESET_VECTOR_IP "0xfff0" /* where every vCPU 0 starts: firmware's reset vector */
-#define BUFFER_KB "256"		 /* per CPU; the filters let a handful of events through */
-#define MAX_LIVE 4		 /* instances open at once; a round opens one */
+#define BUFFER_KB "256" /* per CPU; the filters let a handful of events through */
+#define MAX_LIVE 4	/* instances open at once; a round opens one */
 
 /* The open instances, for kvm_tracefs_interrupted(): a signal handler can
  * format nothing, so each instance's paths are prepared when it is made. */
 static struct {
 	char dir[PATH_MAX];
 	char enable[PATH_MAX + 16];
-	int pipe_fd;
 	volatile sig_atomic_t live;
 } live_instances[MAX_LIVE];
 
@@ -86,6 +87,8 @@ const char *kvm_tracefs_unavailable(void)
 		return "no tracefs (not mounted, and mounting it failed)";
 	if (!root_file_has(root, "trace_clock", "mono"))
 		return "tracefs has no mono trace clock";
+	if (!root_file_has(root, "events/sched/sched_process_exec/format", "field:pid_t pid"))
+		return "no sched:sched_process_exec event";
 	if (!root_file_has(root, "events/kvm/kvm_entry/format", "field:unsigned long rip") ||
 	    !root_file_has(root, "events/kvm/kvm_entry/format", "vcpu_id"))
 		return "no kvm:kvm_entry event with vcpu_id and rip (kvm module not loaded?)";
@@ -108,9 +111,9 @@ static int write_file(const char *dir, const char *name, const char *text)
 	return ok ? 0 : -1;
 }
 
-/* SIGINT and SIGTERM wait while an instance is made or removed: the
- * handler finds none, or one whose only open file is the trace_pipe it
- * knows (any other open file of the instance makes rmdir fail, EBUSY). */
+/* SIGINT and SIGTERM wait while an instance is made, read or removed: the
+ * handler finds none, or one that no file of ours holds open (an open
+ * file of the instance makes rmdir fail, EBUSY). */
 static void hold_signals(sigset_t *old)
 {
 	sigset_t set;
@@ -137,21 +140,10 @@ static int claim_slot(const char *dir)
 		snprintf(live_instances[s].dir, sizeof(live_instances[s].dir), "%s", dir);
 		snprintf(live_instances[s].enable, sizeof(live_instances[s].enable),
 			 "%s/events/enable", dir);
-		live_instances[s].pipe_fd = -1;
 		live_instances[s].live = 1;
 		return s;
 	}
 	return -1;
-}
-
-static int open_pipe(struct kvm_tracefs *t)
-{
-	char path[PATH_MAX + 16];
-
-	snprintf(path, sizeof(path), "%s/trace_pipe", t->dir);
-	t->pipe_fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	live_instances[t->slot].pipe_fd = t->pipe_fd;
-	return t->pipe_fd < 0 ? -1 : 0;
 }
 
 int kvm_tracefs_remove(const char *dir)
@@ -162,50 +154,83 @@ int kvm_tracefs_remove(const char *dir)
 
 static void close_instance(struct kvm_tracefs *t)
 {
-	if (!t->dir[0])
-		return;
-	/* An open trace_pipe holds the instance: rmdir would fail (EBUSY). */
-	if (t->pipe_fd >= 0)
-		close(t->pipe_fd);
-	t->pipe_fd = -1;
-	kvm_tracefs_remove(t->dir);
-	live_instances[t->slot].live = 0;
+	if (t->instance) {
+		kvm_tracefs_remove(t->dir);
+		tracefs_instance_free(t->instance);
+	}
+	if (t->tep)
+		tep_free(t->tep);
+	if (t->slot >= 0)
+		live_instances[t->slot].live = 0;
+	t->instance = NULL;
+	t->tep = NULL;
 	t->slot = -1;
 	t->dir[0] = '\0';
 }
 
-static int open_instance(struct kvm_tracefs *t)
+int kvm_tracefs_entry_filter(char *buf, size_t size, const uint64_t *first_rips,
+			     unsigned int nr_rips)
 {
-	static unsigned serial;
-	const char *root = kvm_tracefs_root();
-	char pio_filter[64];
+	size_t used;
 
-	if (!root) {
-		errno = ENOENT;
+	if (nr_rips == 0 || nr_rips > KVM_TRACEFS_MAX_RIPS)
+		return -1;
+	used = (size_t)snprintf(buf, size, "vcpu_id == 0 && (");
+	for (unsigned int i = 0; i < nr_rips && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%srip == %#llx", i ? " || " : "",
+					 (unsigned long long)first_rips[i]);
+	if (used < size)
+		used += (size_t)snprintf(buf + used, size - used, ")");
+	return used < size ? 0 : -1;
+}
+
+static int write_event(struct kvm_tracefs *t, const char *system, const char *event,
+		       const char *filter)
+{
+	if (filter && tracefs_event_file_write(t->instance, system, event, "filter", filter) < 0)
+		return -1;
+	return tracefs_event_enable(t->instance, system, event);
+}
+
+static int open_instance(struct kvm_tracefs *t, const uint64_t *first_rips, unsigned int nr_rips)
+{
+	static const char *const systems[] = { "kvm", "sched", NULL };
+	static unsigned serial;
+	char name[64], entry_filter[256], pio_filter[64];
+	const char *root = kvm_tracefs_root();
+	char *dir;
+
+	if (!root ||
+	    kvm_tracefs_entry_filter(entry_filter, sizeof(entry_filter), first_rips, nr_rips)) {
+		errno = root ? EINVAL : ENOENT;
 		return -1;
 	}
-	snprintf(t->dir, sizeof(t->dir), "%s/instances/loadbench-%d-%u", root, (int)getpid(),
-		 serial++);
+	snprintf(name, sizeof(name), "loadbench-%d-%u", (int)getpid(), serial++);
+	snprintf(t->dir, sizeof(t->dir), "%s/instances/%s", root, name);
 	t->slot = claim_slot(t->dir);
-	if (t->slot < 0 || mkdir(t->dir, 0700) != 0) {
-		int err = t->slot < 0 ? EMFILE : errno;
-
-		if (t->slot >= 0)
-			live_instances[t->slot].live = 0;
-		t->slot = -1;
-		t->dir[0] = '\0';
-		errno = err;
+	if (t->slot < 0) {
+		errno = EMFILE;
 		return -1;
+	}
+	t->instance = tracefs_instance_create(name);
+	dir = t->instance ? tracefs_instance_get_dir(t->instance) : NULL;
+	/* libtracefs may find tracefs elsewhere than we did: follow it. */
+	if (dir) {
+		snprintf(t->dir, sizeof(t->dir), "%s", dir);
+		snprintf(live_instances[t->slot].dir, sizeof(live_instances[t->slot].dir), "%s",
+			 dir);
+		snprintf(live_instances[t->slot].enable, sizeof(live_instances[t->slot].enable),
+			 "%s/events/enable", dir);
+		tracefs_put_tracing_file(dir);
 	}
 	snprintf(pio_filter, sizeof(pio_filter), "rw == 1 && port == %#x", TRACE_PORT);
-	if (write_file(t->dir, "trace_clock", "mono") ||
-	    write_file(t->dir, "buffer_size_kb", BUFFER_KB) ||
-	    write_file(t->dir, "events/kvm/kvm_entry/filter",
-		       "vcpu_id == 0 && rip == " RESET_VECTOR_IP) ||
-	    write_file(t->dir, "events/kvm/kvm_pio/filter", pio_filter) ||
-	    write_file(t->dir, "events/kvm/kvm_entry/enable", "1") ||
-	    write_file(t->dir, "events/kvm/kvm_pio/enable", "1") || open_pipe(t)) {
-		int err = errno;
+	if (!dir || tracefs_instance_file_write(t->instance, "trace_clock", "mono") < 0 ||
+	    tracefs_instance_file_write(t->instance, "buffer_size_kb", BUFFER_KB) < 0 ||
+	    !(t->tep = tracefs_local_events_system(NULL, systems)) ||
+	    write_event(t, "kvm", "kvm_entry", entry_filter) ||
+	    write_event(t, "kvm", "kvm_pio", pio_filter) ||
+	    write_event(t, "sched", "sched_process_exec", NULL)) {
+		int err = errno ? errno : EIO;
 
 		close_instance(t);
 		errno = err;
@@ -214,16 +239,16 @@ static int open_instance(struct kvm_tracefs *t)
 	return 0;
 }
 
-int kvm_tracefs_open(struct kvm_tracefs *t)
+int kvm_tracefs_open(struct kvm_tracefs *t, const uint64_t *first_rips, unsigned int nr_rips)
 {
 	sigset_t old;
 	int ret;
 
 	memset(t, 0, sizeof(*t));
-	t->pipe_fd = -1;
 	t->slot = -1;
 	hold_signals(&old);
-	ret = open_instance(t);
+	errno = 0;
+	ret = open_instance(t, first_rips, nr_rips);
 	release_signals(&old);
 	return ret;
 }
@@ -237,9 +262,8 @@ void kvm_tracefs_close(struct kvm_tracefs *t)
 	release_signals(&old);
 }
 
-/* An instance stays busy while any process holds one of its files: a guest
- * forked but not yet exec'd still has trace_pipe (O_CLOEXEC closes it at
- * the exec). Retried for up to a second, then left to the next start-up. */
+/* An instance stays busy while any process holds one of its files.
+ * Retried for up to a second, then left to the next start-up. */
 static void remove_when_free(const char *dir)
 {
 	const struct timespec tick = { 0, 10 * 1000 * 1000 };
@@ -263,86 +287,59 @@ void kvm_tracefs_interrupted(void)
 			(void)ignored;
 			close(fd);
 		}
-		if (live_instances[s].pipe_fd >= 0)
-			close(live_instances[s].pipe_fd);
 		remove_when_free(live_instances[s].dir);
 	}
 }
 
-/* The thread id in "comm-TID [CPU]": the digits before the last " [". */
-static int parse_tid(const char *line, const char *end, pid_t *tid)
-{
-	const char *bracket = NULL, *p, *digits;
+struct drain_ctx {
+	struct kvm_tracefs *t;
+	kvm_trace_fn each;
+	void *ctx;
+};
 
-	for (p = strstr(line, " ["); p && p < end; p = strstr(p + 1, " ["))
-		bracket = p;
-	if (!bracket)
-		return -1;
-	for (p = bracket; p > line && p[-1] == ' '; p--)
-		;
-	digits = p;
-	while (digits > line && digits[-1] >= '0' && digits[-1] <= '9')
-		digits--;
-	if (digits == p || digits == line || digits[-1] != '-')
-		return -1;
-	*tid = (pid_t)strtol(digits, NULL, 10);
-	return 0;
+static int number_field(struct tep_event *event, struct tep_record *record, const char *name,
+			unsigned long long *value)
+{
+	return tep_get_field_val(NULL, event, name, record, value, 0);
 }
 
-int kvm_trace_parse_line(const char *line, struct kvm_trace_event *event)
+static int take_record(struct tep_event *event, struct tep_record *record, int cpu, void *arg)
 {
-	static const struct {
-		const char *tag;
-		enum kvm_trace_kind kind;
-	} kinds[] = { { ": kvm_entry: ", KVM_TRACE_ENTRY }, { ": kvm_pio: ", KVM_TRACE_PIO } };
-	const char *at = NULL, *stamp;
-	unsigned long long sec, usec;
-	unsigned int port, value;
-	size_t k;
+	const struct drain_ctx *d = arg;
+	struct kvm_trace_event ev = { .tid = tep_data_pid(event->tep, record),
+				      .mono_ns = (int64_t)record->ts };
+	unsigned long long port = 0, value = 0;
 
-	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && !at; k++)
-		at = strstr(line, kinds[k].tag);
-	if (!at)
-		return -1;
-	memset(event, 0, sizeof(*event));
-	event->kind = kinds[k - 1].kind;
-	for (stamp = at; stamp > line && stamp[-1] != ' '; stamp--)
-		;
-	if (sscanf(stamp, "%llu.%6llu:", &sec, &usec) != 2 || parse_tid(line, stamp, &event->tid))
-		return -1;
-	event->mono_ns = (int64_t)(sec * 1000000000ULL + usec * 1000ULL);
-	if (event->kind == KVM_TRACE_PIO) {
-		if (sscanf(at + strlen(kinds[k - 1].tag), "pio_write at %x size 1 count 1 val %x",
-			   &port, &value) != 2 ||
-		    port != TRACE_PORT)
-			return -1;
-		event->value = value;
+	(void)cpu;
+	if (record->missed_events)
+		d->t->lost +=
+			record->missed_events > 0 ? (unsigned long long)record->missed_events : 1;
+	if (strcmp(event->name, "sched_process_exec") == 0) {
+		ev.kind = KVM_TRACE_EXEC;
+	} else if (strcmp(event->name, "kvm_entry") == 0) {
+		ev.kind = KVM_TRACE_ENTRY;
+	} else if (strcmp(event->name, "kvm_pio") == 0) {
+		if (number_field(event, record, "port", &port) ||
+		    number_field(event, record, "val", &value) || port != TRACE_PORT)
+			return 0;
+		ev.kind = KVM_TRACE_PIO;
+		ev.value = (unsigned int)(value & 0xff);
+	} else {
+		return 0;
 	}
+	d->each(&ev, d->ctx);
 	return 0;
 }
 
 void kvm_tracefs_drain(struct kvm_tracefs *t, kvm_trace_fn each, void *ctx)
 {
-	struct kvm_trace_event event;
+	struct drain_ctx d = { t, each, ctx };
+	sigset_t old;
 
-	if (t->pipe_fd < 0)
+	if (!t->instance)
 		return;
-	for (;;) {
-		ssize_t got = read(t->pipe_fd, t->line + t->used, sizeof(t->line) - 1 - t->used);
-		char *nl;
-
-		if (got <= 0)
-			return;
-		t->used += (size_t)got;
-		t->line[t->used] = '\0';
-		while ((nl = strchr(t->line, '\n')) != NULL) {
-			*nl = '\0';
-			if (kvm_trace_parse_line(t->line, &event) == 0)
-				each(&event, ctx);
-			t->used -= (size_t)(nl + 1 - t->line);
-			memmove(t->line, nl + 1, t->used + 1);
-		}
-		if (t->used == sizeof(t->line) - 1)
-			t->used = 0;
-	}
+	/* The per-CPU files it opens hold the instance while it reads. */
+	hold_signals(&old);
+	tracefs_iterate_raw_events(t->tep, t->instance, NULL, 0, take_record, &d);
+	release_signals(&old);
 }

@@ -44,7 +44,12 @@ void raw_csv_write_header(FILE *f)
 	for (int i = 0; i < SMAPS_NR_FIELDS; i++)
 		if (!first_field(i))
 			fprintf(f, ",%s_kb", smaps_field_name(i));
-	fputs(",swapped\n", f);
+	fputs(",swapped", f);
+	/* Then how each point was timed (trace_input.h) and loadvm's own. */
+	fputs(",time_zero", f);
+	for (int p = 0; p < NR_POINTS; p++)
+		fprintf(f, ",%s_timed_by", bench_point_name(p));
+	fputs(",vmm_setup_done_ns\n", f);
 }
 
 /* Empty cell for a missing value. */
@@ -96,15 +101,19 @@ void raw_csv_write_row(FILE *f, const struct bench_config *config,
 	else
 		fputc(',', f);
 	cell(f, row->user_exit_ns);
-	if (row->user_exit_ns >= 0 && row->point_ns[POINT_LINUX_START_USER] >= 0)
-		fprintf(f, ",%lld",
-			(long long)(row->point_ns[POINT_LINUX_START_USER] - row->user_exit_ns));
+	/* How late the VMM's channel brought the byte KVM's exit saw. */
+	if (row->user_exit_ns >= 0 && row->user_arrival_ns >= 0)
+		fprintf(f, ",%lld", (long long)(row->user_arrival_ns - row->user_exit_ns));
 	else
 		fputc(',', f);
 	for (int i = 0; i < SMAPS_NR_FIELDS; i++)
 		if (!first_field(i))
 			cell(f, row->smaps.kb[i]);
 	cell(f, smaps_swapped(&row->smaps));
+	fprintf(f, ",%s", row->time_zero);
+	for (int p = 0; p < NR_POINTS; p++)
+		fprintf(f, ",%s", row->point_timing[p]);
+	cell(f, row->vmm_setup_done_ns);
 	fputc('\n', f);
 }
 

@@ -150,9 +150,11 @@ static void measured(struct cells *c, struct instance_result *row)
 	}
 }
 
-/* swapped and linux_start_user_lag_ns are derived from the others. */
+/* swapped is derived from the others; the lag gives the arrival back. */
 static void rest(struct cells *c, const struct bench_config *config, struct instance_result *row)
 {
+	long long lag;
+
 	get_text(c, "linux_start_kernel_source", row->point_source[POINT_LINUX_START_KERNEL],
 		 sizeof(row->point_source[0]));
 	row->minor_faults = (long)get_number(c, "minor_faults");
@@ -165,6 +167,18 @@ static void rest(struct cells *c, const struct bench_config *config, struct inst
 	row->vm_running_ns = get_number(c, "vm_running_ns");
 	row->vm_running_lag_ns = get_number(c, "vm_running_lag_ns");
 	row->user_exit_ns = get_number(c, "linux_start_user_exit_ns");
+	lag = get_number(c, "linux_start_user_lag_ns");
+	row->user_arrival_ns = row->user_exit_ns >= 0 && *get(c, "linux_start_user_lag_ns")
+				       ? row->user_exit_ns + lag
+				       : -1;
+	get_text(c, "time_zero", row->time_zero, sizeof(row->time_zero));
+	for (int p = 0; p < NR_POINTS; p++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s_timed_by", bench_point_name(p));
+		get_text(c, name, row->point_timing[p], sizeof(row->point_timing[p]));
+	}
+	row->vmm_setup_done_ns = get_number(c, "vmm_setup_done_ns");
 }
 
 static int parse_row(char *line, const struct columns *cols, const struct bench_config *config,

@@ -37,15 +37,22 @@ struct instance_result {
 	pid_t pid;
 	struct smaps_rollup smaps;
 	int64_t uss_kb;
-	/* Since the VMM's start (loadvm: its main(); QEMU: its exec); -1: not
-	 * reported. */
+	/* Since time zero (time_zero); -1: not reported. */
 	int64_t point_ns[NR_POINTS];
-	/* vmm, port or breakpoint; QEMU's vmm_init_end: kvm_entry or vm_state */
+	/* vmm, port or breakpoint; vmm_init_end: vmm (loadvm's own stamp),
+	 * kvm_entry (the first KVM_RUN) or vm_state (QEMU's trace log) */
 	char point_source[NR_POINTS][12];
+	/* Who timed each point (timing.h): tracefs, vmm or arrival. */
+	char point_timing[NR_POINTS][8];
+	/* exec (the VMM's sched_process_exec, tracefs) or pre_exec (our stamp
+	 * just before execv, where tracefs saw no exec). */
+	char time_zero[9];
+	int64_t vmm_setup_done_ns; /* loadvm: just before its first KVM_RUN */
 	/* QEMU only, -1 elsewhere or when not measured: */
 	int64_t vm_running_ns;	   /* "vm_state_notify running 1" arrived */
 	int64_t vm_running_lag_ns; /* that arrival minus QEMU's own stamp of it */
 	int64_t user_exit_ns;	   /* KVM's exit for the linux_start_user byte (tracefs) */
+	int64_t user_arrival_ns;   /* the same byte as the VMM's channel brought it */
 	long minor_faults;
 	double user_ms;
 	double system_ms;
@@ -58,6 +65,8 @@ const char *bench_point_name(enum bench_point point);
 /* The point for a trace name, or -1. */
 int bench_point_from_name(const char *name);
 const char *instance_status_name(enum instance_status status);
+/* Nothing measured yet: every number -1 (missing), every text empty. */
+void instance_result_clear(struct instance_result *res);
 /* Sampled with pages swapped out: its USS and PSS understate its footprint. */
 bool instance_swapped(const struct instance_result *res);
 

@@ -30,9 +30,11 @@
 #define STOP_GRACE_S 2.0
 #define HIGH_FD 10 /* pipes go above the fds the child must own */
 
-/* epoll tags: instance index * 2 + channel; the tracefs pipe has its own. */
+/* epoll tags: instance index * 2 + channel. */
 enum { CHANNEL_TRACE, CHANNEL_LOG, NR_CHANNELS };
-#define TRACEFS_TAG UINT64_MAX
+/* tracefs is read this often while guests boot: its stamps are the
+ * kernel's, so reading late costs nothing but buffer space. */
+#define TRACEFS_POLL_MS 100
 
 struct running {
 	struct instance_result *res;
@@ -40,8 +42,9 @@ struct running {
 	struct vmm_launch launch;
 	int fd[NR_CHANNELS]; /* our read ends; -1 when closed */
 	struct line_reader lines[NR_CHANNELS];
-	volatile int64_t *zero_ns; /* CLOCK_MONOTONIC at exec, written by the child */
-	int eof;		   /* the trace channel closed: the VMM has ended */
+	volatile int64_t *zero_ns;    /* CLOCK_MONOTONIC just before exec, by the child */
+	struct tracefs_times tracefs; /* what tracefs saw of its process */
+	int eof;		      /* the trace channel closed: the VMM has ended */
 	int reaped;
 	int reported; /* its boot or failure is in progress.log */
 	char log_path[512];
@@ -73,8 +76,9 @@ static int give_fd(int fd, int target)
 	return fd < 0 || (dup2(fd, target) == target && fcntl(target, F_SETFD, 0) == 0) ? 0 : -1;
 }
 
-/* Time zero is taken here, the last thing before exec: the seed counts
- * from the VMM's exec (qemu-boot-time: sched_process_exec). */
+/* The pre-exec zero is taken here, the last thing before exec; where
+ * tracefs sees the exec itself (sched_process_exec, the seed's zero),
+ * trace_settle moves every time to it. */
 static void child_exec(struct running *r, int trace_w, int log_w, pid_t parent)
 {
 	int log_fd, null_fd;
@@ -132,7 +136,9 @@ static int launch(struct running *r)
 
 static void take_json(const char *line, void *ctx)
 {
-	trace_take_json(ctx, line);
+	struct running *r = ctx;
+
+	trace_take_json(r->res, line, *r->zero_ns);
 }
 
 struct log_arrival {
@@ -177,7 +183,7 @@ static int drain(struct running *r, int channel)
 	}
 	if (r->backend->trace == TRACE_PORT_BYTES)
 		return drain_port_bytes(r);
-	return line_reader_drain(&r->lines[channel], r->fd[channel], take_json, r->res);
+	return line_reader_drain(&r->lines[channel], r->fd[channel], take_json, r);
 }
 
 static void close_channel(struct running *r, int channel, int epfd)
@@ -193,7 +199,7 @@ struct round_state {
 	const struct bench_config *config;
 	struct running *runs;
 	unsigned n;
-	struct kvm_tracefs tracefs; /* pipe_fd < 0: not used this round */
+	struct kvm_tracefs tracefs; /* instance NULL: not used this round */
 };
 
 /* The instance whose process has thread tid, or NULL. */
@@ -219,7 +225,7 @@ static void take_kvm_event(const struct kvm_trace_event *event, void *ctx)
 	struct running *r = owner_of(ctx, event->tid);
 
 	if (r)
-		trace_take_kvm_event(r->res, event, *r->zero_ns);
+		trace_take_kvm_event(&r->tracefs, event);
 }
 
 static unsigned pending(const struct running *runs, unsigned n)
@@ -259,10 +265,6 @@ static void handle(struct round_state *s, uint64_t tag, int epfd)
 	struct running *r;
 	int channel;
 
-	if (tag == TRACEFS_TAG) {
-		kvm_tracefs_drain(&s->tracefs, take_kvm_event, s);
-		return;
-	}
 	r = &s->runs[tag / NR_CHANNELS];
 	channel = (int)(tag % NR_CHANNELS);
 	if (drain(r, channel)) {
@@ -286,14 +288,16 @@ static void follow_traces(struct round_state *s, double deadline_s)
 	for (unsigned i = 0; i < s->n; i++)
 		for (int c = 0; c < NR_CHANNELS; c++)
 			watch(epfd, runs[i].fd[c], (uint64_t)i * NR_CHANNELS + (uint64_t)c);
-	watch(epfd, s->tracefs.pipe_fd, TRACEFS_TAG);
 	while (pending(runs, s->n) > 0) {
 		int left_ms = seconds_to_ms_up(deadline_s - monotonic_s());
 		int ready;
 
 		if (left_ms <= 0)
 			break;
+		if (s->tracefs.instance && left_ms > TRACEFS_POLL_MS)
+			left_ms = TRACEFS_POLL_MS;
 		ready = epoll_wait(epfd, events, 64, left_ms);
+		kvm_tracefs_drain(&s->tracefs, take_kvm_event, s);
 		for (int e = 0; e < ready; e++)
 			handle(s, events[e].data.u64, epfd);
 	}
@@ -311,6 +315,8 @@ static void follow_traces(struct round_state *s, double deadline_s)
 			close_channel(r, c, epfd);
 		if (r->backend->log_channel)
 			trace_finish_qemu(r->res);
+		if (r->res->pid > 0)
+			trace_settle(r->res, &r->tracefs, *r->zero_ns);
 	}
 	close(epfd);
 }
@@ -412,7 +418,8 @@ static void init_instance(const struct bench_config *config, struct running *r,
 			  unsigned index)
 {
 	memset(r, 0, sizeof(*r));
-	memset(res, 0, sizeof(*res));
+	instance_result_clear(res);
+	tracefs_times_clear(&r->tracefs);
 	r->res = res;
 	r->backend = loader_backend(config, loader);
 	for (int c = 0; c < NR_CHANNELS; c++)
@@ -421,12 +428,6 @@ static void init_instance(const struct bench_config *config, struct running *r,
 	res->instances = n;
 	res->round = round;
 	res->index = index;
-	res->uss_kb = -1;
-	res->vm_running_ns = res->vm_running_lag_ns = res->user_exit_ns = -1;
-	for (int p = 0; p < NR_POINTS; p++)
-		res->point_ns[p] = -1;
-	for (int f = 0; f < SMAPS_NR_FIELDS; f++)
-		res->smaps.kb[f] = -1;
 	snprintf(r->log_path, sizeof(r->log_path), "%s/logs/%s-n%u-r%u-i%u.log", config->out_dir,
 		 config->loaders[loader], n, round, index);
 	snprintf(r->launch.serial, sizeof(r->launch.serial), "%s/logs/%s-n%u-r%u-i%u.serial",
@@ -459,26 +460,25 @@ static void finish_instances(struct running *runs, unsigned n)
 	}
 }
 
-/* The first-KVM_RUN method, for a VMM whose points we stamp on arrival
- * (QEMU) under KVM, where tracefs allows it. */
+/* The seed's definitions for every VMM (kvm_tracefs.h), where tracefs
+ * allows it; else each VMM's own stamps and arrivals, on the pre-exec zero. */
 static void open_tracefs(const struct bench_config *config, struct round_state *s)
 {
 	static int warned;
 
-	s->tracefs.pipe_fd = -1;
-	if (!s->n || s->runs[0].backend->trace != TRACE_PORT_BYTES || !config->qemu_init_end ||
-	    strcmp(config->qemu_init_end, "kvm_entry") != 0)
+	if (!s->n || !config->tracefs_timing)
 		return;
-	if (kvm_tracefs_open(&s->tracefs) != 0 && !warned++)
-		pr_errno("tracefs: cannot record kvm:kvm_entry; qemu_init_end falls back to "
-			 "QEMU's vm_state_notify (see raw.csv's vmm_init_end_source)");
+	if (kvm_tracefs_open(&s->tracefs, config->first_rips, config->nr_first_rips) != 0 &&
+	    !warned++)
+		pr_errno("tracefs: cannot record the VMMs' exec, first KVM_RUN and port writes; "
+			 "times fall back to their own stamps (raw.csv's *_timed_by)");
 }
 
 int round_run(const struct bench_config *config, unsigned int loader, unsigned int n,
 	      unsigned int round, struct instance_result *results, struct round_timing *timing)
 {
 	struct round_state s = {
-		config, calloc(n, sizeof(struct running)), n, { .pipe_fd = -1, .slot = -1 }
+		config, calloc(n, sizeof(struct running)), n, { .instance = NULL, .slot = -1 }
 	};
 	int64_t *zeros = mmap(NULL, (n + 1) * sizeof(int64_t), PROT_READ | PROT_WRITE,
 			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);

@@ -146,7 +146,7 @@ static double arrival_value(const struct instance_result *res, int which)
 	case ARRIVAL_VM_RUNNING: return ns_difference(res->vm_running_ns, 0);
 	case ARRIVAL_VM_RUNNING_LAG:
 		return res->vm_running_ns >= 0 ? (double)res->vm_running_lag_ns / 1e6 : NONE;
-	case ARRIVAL_USER_LAG: return ns_difference(p[POINT_LINUX_START_USER], res->user_exit_ns);
+	case ARRIVAL_USER_LAG: return ns_difference(res->user_arrival_ns, res->user_exit_ns);
 	default:
 		if (strcmp(res->point_source[POINT_VMM_INIT_END], "kvm_entry") != 0)
 			return NONE;

@@ -5,6 +5,7 @@
 
 #include "backend.h"
 #include "json_writer.h"
+#include "point_timing.h"
 #include "resume.h"
 #include "version.h"
 
@@ -132,6 +133,31 @@ static void write_page_cache(struct json_writer *j, const struct run_summary *su
 	json_object_end(j);
 }
 
+/* How the times were taken (point_timing.h): the method asked for, and
+ * what each instance's times came from. */
+static void write_timing(struct json_writer *j, const struct run_summary *summary)
+{
+	struct timing_counts counts;
+
+	timing_count(summary->results, summary->nr_results, &counts);
+	json_object_begin(j, "timing");
+	json_string(j, "method", summary->config->tracefs_timing ? "tracefs" : "vmm");
+	json_string(j, "why", summary->config->timing_why);
+	json_object_begin(j, "time_zero");
+	for (int z = 0; z < NR_ZEROS; z++)
+		json_integer(j, zero_name(z), counts.zero[z]);
+	json_object_end(j);
+	json_object_begin(j, "points");
+	for (int p = 0; p < NR_POINTS; p++) {
+		json_object_begin(j, bench_point_name(p));
+		for (int t = 0; t < NR_TIMINGS; t++)
+			json_integer(j, timing_name(t), counts.point[p][t]);
+		json_object_end(j);
+	}
+	json_object_end(j);
+	json_object_end(j);
+}
+
 static void write_context(struct json_writer *j, const struct run_context *ctx,
 			  const struct run_summary *summary)
 {
@@ -151,6 +177,7 @@ static void write_context(struct json_writer *j, const struct run_context *ctx,
 	config_record_image(j, "kernel", &ctx->kernel);
 	config_record_image(j, "initrd", &ctx->initrd);
 	json_integer(j, "resumes", ctx->resumes);
+	write_timing(j, summary);
 	if (config_has_vmm(config, &backend_qemu)) {
 		json_object_begin(j, "qemu");
 		json_string(j, "path", config->qemu);

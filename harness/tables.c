@@ -2,6 +2,7 @@
 #include "tables.h"
 
 #include "backend.h"
+#include "point_timing.h"
 #include "text_table.h"
 
 #include <string.h>
@@ -159,9 +160,10 @@ static void qemu_heading(FILE *f, const struct bench_config *config, const struc
 	fprintf(f,
 		"\nQEMU: %s, machine %s, accel %s. qemu-private: each instance maps its own "
 		"copy of the kernel and initrd (tmpfs), the seed's \"before\"; qemu-shared: "
-		"QEMU as shipped maps the files, the seed's \"after\". QEMU's times count from "
-		"its exec; the guest's port 0xf4 bytes reach loadbench through isa-debugcon and "
-		"a pipe and are stamped on arrival. qemu_init_end (in the vmm_init_end row): ",
+		"QEMU as shipped maps the files, the seed's \"after\". The guest's port 0xf4 "
+		"bytes also reach loadbench through isa-debugcon and a pipe: where tracefs does "
+		"not time them, they are stamped on arrival. qemu_init_end (in the vmm_init_end "
+		"row): ",
 		ctx->qemu_version[0] ? ctx->qemu_version : "unknown version", config->qemu_machine,
 		config->qemu_accel);
 	if (config->qemu_init_end && strcmp(config->qemu_init_end, "kvm_entry") == 0)
@@ -179,6 +181,7 @@ static void heading(FILE *f, const struct run_summary *s, const struct run_conte
 		    enum table_style style)
 {
 	const struct bench_config *config = s->config;
+	struct timing_counts timing;
 
 	fprintf(f, "%s kernel %s, initrd %s, %u MiB, %u vCPU, %u round%s, KVM mode %s, %s cache\n",
 		style == TABLES_MARKDOWN ? "###" : "#", base_name(config->kernel),
@@ -196,6 +199,8 @@ static void heading(FILE *f, const struct run_summary *s, const struct run_conte
 		      f);
 	if (config_has_vmm(config, &backend_qemu))
 		qemu_heading(f, config, ctx);
+	timing_count(s->results, s->nr_results, &timing);
+	timing_describe(f, &timing);
 	fputs("\nMedians across rounds. Per round: memory is the mean over its instances, "
 	      "from rounds where every instance was sampled; a boot time is the median over its "
 	      "instances, one that timed out counted at the timeout (>=: the figure is then a "

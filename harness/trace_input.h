@@ -25,9 +25,20 @@ typedef void (*line_fn)(const char *line, void *ctx);
  * newline); an overlong line is dropped. Returns 1 at EOF or on an error. */
 int line_reader_drain(struct line_reader *lr, int fd, line_fn each, void *ctx);
 
-/* {"name":"linux_start_user","value":7,"ns":123,"source":"port"}: keeps
- * the first of each tabulated point; unknown points are ignored. */
-void trace_take_json(struct instance_result *res, const char *line);
+/* Where tracefs's events leave the times of one instance: CLOCK_MONOTONIC,
+ * -1 until seen. */
+struct tracefs_times {
+	int64_t exec_ns;	    /* the last exec of the process */
+	int64_t entry_ns;	    /* its first KVM_RUN (kvm_tracefs's filter) */
+	int64_t port_ns[NR_POINTS]; /* the first port write of each point */
+};
+
+void tracefs_times_clear(struct tracefs_times *t);
+
+/* {"name":"linux_start_user","value":7,"ns":123,"mono_ns":456,"source":"port"}:
+ * keeps the first of each tabulated point, at mono_ns (loadvm's own
+ * CLOCK_MONOTONIC stamp) minus zero_ns; unknown points are ignored. */
+void trace_take_json(struct instance_result *res, const char *line, int64_t zero_ns);
 
 /* One byte the guest wrote to the trace port, arrived ns after time zero. */
 void trace_take_port_byte(struct instance_result *res, unsigned int value, int64_t ns);
@@ -38,15 +49,19 @@ void trace_take_port_byte(struct instance_result *res, unsigned int value, int64
 void trace_take_qemu_log(struct instance_result *res, const char *line, int64_t arrival_ns,
 			 int64_t arrival_real_ns);
 
-/* A KVM event of this instance's process (tracefs): the first kvm_entry
- * is qemu_init_end; the trace port write of linux_start_user is kept to
- * measure how late its debugcon byte arrived. zero_ns: the instance's time
- * zero on CLOCK_MONOTONIC. */
-void trace_take_kvm_event(struct instance_result *res, const struct kvm_trace_event *event,
-			  int64_t zero_ns);
+/* A tracefs event of this instance's process. */
+void trace_take_kvm_event(struct tracefs_times *times, const struct kvm_trace_event *event);
 
 /* After the round: QEMU's "VM running" stands in for qemu_init_end where
  * no first KVM_RUN was seen (TCG, no tracefs). */
 void trace_finish_qemu(struct instance_result *res);
+
+/* After the round, the seed's definitions wherever tracefs saw them: time
+ * zero moves from pre_exec_ns (our stamp just before execv, which every
+ * time so far counts from) to the process's exec; vmm_init_end becomes its
+ * first KVM_RUN and each port point KVM's exit for the write. What tracefs
+ * did not see keeps the VMM's own stamp or its arrival, rebased. */
+void trace_settle(struct instance_result *res, const struct tracefs_times *times,
+		  int64_t pre_exec_ns);
 
 #endif

@@ -107,7 +107,7 @@ pin_static_keys() {
 		mkdir "$t/instances/$i" || fail "tracefs instance $i"
 		echo 0 >"$t/instances/$i/tracing_on"
 		echo 4 >"$t/instances/$i/buffer_size_kb"
-		for e in kvm/kvm_entry kvm/kvm_pio; do
+		for e in kvm/kvm_entry kvm/kvm_pio sched/sched_process_exec; do
 			echo 1 >"$t/instances/$i/events/$e/enable" || fail "enable $e in $i"
 		done
 	done
