@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "sharemap.h"
 
+#include "elf_offset.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -34,27 +36,12 @@ static int add_region(struct share_region **regions, size_t *nr, size_t *cap, co
 	return 0;
 }
 
-/* File offset of [addr, addr + size) through the PT_LOAD that holds it
- * (Linux's bss sits inside a file-backed segment), or -1. */
-static int64_t file_offset_of(Elf *elf, size_t phnum, uint64_t addr, uint64_t size)
-{
-	for (size_t i = 0; i < phnum; i++) {
-		GElf_Phdr ph;
-
-		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
-			continue;
-		if (addr >= ph.p_vaddr && addr + size <= ph.p_vaddr + ph.p_filesz)
-			return (int64_t)(ph.p_offset + (addr - ph.p_vaddr));
-	}
-	return -1;
-}
-
 static int section_regions(Elf *elf, struct share_region **regions, size_t *nr, size_t *cap)
 {
-	size_t phnum, shstrndx;
+	size_t shstrndx;
 	Elf_Scn *scn = NULL;
 
-	if (elf_getphdrnum(elf, &phnum) || elf_getshdrstrndx(elf, &shstrndx))
+	if (elf_getshdrstrndx(elf, &shstrndx))
 		return 0;
 	while ((scn = elf_nextscn(elf, scn)) != NULL) {
 		GElf_Shdr sh;
@@ -63,7 +50,7 @@ static int section_regions(Elf *elf, struct share_region **regions, size_t *nr, 
 
 		if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC) || sh.sh_size == 0)
 			continue;
-		offset = file_offset_of(elf, phnum, sh.sh_addr, sh.sh_size);
+		offset = elf_file_offset(elf, sh.sh_addr, sh.sh_size);
 		name = elf_strptr(elf, shstrndx, sh.sh_name);
 		if (offset >= 0 &&
 		    add_region(regions, nr, cap, name ? name : "?", (uint64_t)offset, sh.sh_size))
