@@ -62,7 +62,7 @@ long sharing_log_bytes(const struct sharing_log *log)
 static void rows_for(struct sharing_log *log, const char *loader, const struct instance_result *res,
 		     const char *file, const struct share_region *regions, size_t nr)
 {
-	if (nr == 0 || sharemap_scan(res->pid, file, regions, nr, log->counts) <= 0)
+	if (nr == 0 || sharemap_scan(res->pid, file, regions, nr, NULL, log->counts) <= 0)
 		return;
 	for (size_t i = 0; i < nr; i++)
 		fprintf(log->f, "%s,%u,%u,%u,%s,%s,%llu,%llu,%llu,%llu,%llu\n", loader,
