@@ -111,13 +111,15 @@ static void copied_pages_are_counted_by_kind(void **state)
 	struct seen seen = { 0 };
 	struct share_scan scan = { &fx.sites, on_page, &seen };
 	volatile uint8_t *text = fx.map + OFFSET;
+	uint8_t same;
 
 	(void)state;
 	assert_true(fx.nr <= 8);
 	memcpy(fx.map + OFFSET + 0x100, "\xc3\xcc\xcc\xcc\xcc", 5); /* return thunk patched */
-	text[0x1000 + 7] = text[0x1000 + 7];			    /* copied, unchanged */
-	fx.map[OFFSET + 0x2000 + 64] ^= 0xff;			    /* .data */
-	fx.map[OFFSET + 0x3000 + 9] = 0xcc;			    /* .init.text, freed */
+	same = text[0x1000 + 7];
+	text[0x1000 + 7] = same;	      /* copied, unchanged */
+	fx.map[OFFSET + 0x2000 + 64] ^= 0xff; /* .data */
+	fx.map[OFFSET + 0x3000 + 9] = 0xcc;   /* .init.text, freed */
 	assert_true(sharemap_scan(getpid(), fx.path, fx.regions, fx.nr, &scan, counts) >= 1);
 
 	const struct share_counts *t = region(counts, ".text"), *d = region(counts, ".data"),
