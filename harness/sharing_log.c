@@ -38,7 +38,21 @@ static int same_columns(const char *path, const char *want)
 	return same;
 }
 
-static int open_log(struct sharing_log *log, const char *dir, const char *kernel,
+/* What open_log took, given back (after a failure, or when done). */
+static void release(struct sharing_log *log)
+{
+	if (log->f)
+		fclose(log->f);
+	log->f = NULL;
+	free(log->regions);
+	free(log->counts);
+	log->regions = NULL;
+	log->counts = NULL;
+	page_sites_free(&log->kernel_sites);
+	page_sites_free(&log->initrd_sites);
+}
+
+static int fill_log(struct sharing_log *log, const char *dir, const char *kernel,
 		    const char *initrd, long keep)
 {
 	char columns[1024];
@@ -78,6 +92,16 @@ static int open_log(struct sharing_log *log, const char *dir, const char *kernel
 		return 0;
 	fputs(columns, log->f);
 	return sharing_log_flush(log);
+}
+
+static int open_log(struct sharing_log *log, const char *dir, const char *kernel,
+		    const char *initrd, long keep)
+{
+	int ret = fill_log(log, dir, kernel, initrd, keep);
+
+	if (ret)
+		release(log);
+	return ret;
 }
 
 int sharing_log_open(struct sharing_log *log, const char *dir, const char *kernel,
@@ -144,10 +168,7 @@ int sharing_log_finish(struct sharing_log *log)
 	int failed = fclose(log->f) != 0;
 
 	log->f = NULL;
-	free(log->regions);
-	free(log->counts);
-	page_sites_free(&log->kernel_sites);
-	page_sites_free(&log->initrd_sites);
+	release(log);
 	if (failed || rename(log->partial, log->final) != 0) {
 		pr_errno("%s: cannot finish", log->final);
 		return -1;
