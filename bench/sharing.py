@@ -16,6 +16,10 @@ and of the initrd stayed the shared page-cache page, which the guest wrote
                                       instance next to the USS/PSS difference
                                       measured in summary.json, per N
 
+With the page kinds (columns after untouched, from loadbench since they
+exist), sharing.md also says why the copied pages were written, per region:
+the guest's page against the file's, byte by byte (common/page_kind.h).
+
 Predictions, per instance, against the copy loader (which holds every
 image page privately): USS saving = shared + untouched bytes (neither is
 private to the VM; with N = 1 only the untouched, since a page-cache page
@@ -32,6 +36,11 @@ import sys
 MIB = 1024 * 1024
 PAGE = 4096
 TOP = 14  # regions listed by name; the rest are summed as "(other sections)"
+COUNTS = ("shared", "copied", "untouched")
+# sharing.csv's page kinds, in its column order (common/page_kind.h).
+KINDS = ("unchanged", "init_freed", "data", "lock_to_ds", "retpoline", "return_thunk",
+         "static_call", "jump_label", "paravirt", "ibt_seal", "alternative", "other", "mixed",
+         "unread")
 
 
 def write_atomic(path, text):
@@ -51,24 +60,31 @@ def load_rows(results):
         return list(csv.DictReader(f))
 
 
+def kind_columns(rows):
+    """The page-kind columns sharing.csv has (none before they existed)."""
+    if not rows:
+        return ()
+    return tuple(k for k in KINDS + ("other_bytes",) if k in rows[0])
+
+
 def per_region(rows, loader, n):
-    """region -> (bytes, median shared, copied, untouched pages) for (loader, N)."""
+    """region -> bytes and the median of every count (pages; other_bytes in
+    bytes) for (loader, N)."""
+    fields = COUNTS + kind_columns(rows)
     samples = {}
     for r in rows:
         if r["loader"] != loader or int(r["instances"]) != n:
             continue
         key = (r["file"], r["region"])
-        s = samples.setdefault(key, {"bytes": int(r["bytes"]), "shared": [], "copied": [],
-                                     "untouched": []})
-        for k in ("shared", "copied", "untouched"):
+        s = samples.setdefault(key, {"bytes": int(r["bytes"]), **{k: [] for k in fields}})
+        for k in fields:
             s[k].append(int(r[k]))
-    return {key: {"bytes": s["bytes"], **{k: statistics.median(s[k])
-                                          for k in ("shared", "copied", "untouched")}}
+    return {key: {"bytes": s["bytes"], **{k: statistics.median(s[k]) for k in fields}}
             for key, s in samples.items()}
 
 
 def totals(regions):
-    return {k: sum(r[k] for r in regions.values()) for k in ("shared", "copied", "untouched")}
+    return {k: sum(r[k] for r in regions.values()) for k in COUNTS}
 
 
 def summary_mem(summary, loader, n, metric):
@@ -97,9 +113,50 @@ def region_table(regions):
     for (file, name), r in shown:
         row(name if file == "kernel" else "initrd", r["bytes"], r)
     if rest:
-        other = {k: sum(r[k] for _, r in rest) for k in ("shared", "copied", "untouched")}
+        other = {k: sum(r[k] for _, r in rest) for k in COUNTS}
         row("(other sections)", sum(r["bytes"] for _, r in rest), other)
     return lines, dat
+
+
+def number(v):
+    """A median of counts: whole, or a half."""
+    return f"{v:g}"
+
+
+def kind_table(regions, kinds):
+    """Per region with copied pages: how many of each kind (the kinds that
+    occur), and other's differing bytes."""
+    ranked = sorted(((key, r) for key, r in regions.items() if r["copied"]),
+                    key=lambda kv: -kv[1]["copied"])
+    if not ranked:
+        return ["No page was copied."]
+    used = [k for k in kinds if k != "other_bytes" and any(r[k] for _, r in ranked)]
+    shown, rest = ranked[:TOP], ranked[TOP:]
+    fields = ["copied"] + used + (["other_bytes"] if "other_bytes" in kinds else [])
+    heads = ["copied"] + used + (["other bytes"] if "other_bytes" in kinds else [])
+    lines = ["| region | " + " | ".join(heads) + " |",
+             "| --- |" + " ---: |" * len(heads)]
+
+    def row(name, r):
+        lines.append(f"| {name} | " + " | ".join(number(r[k]) for k in fields) + " |")
+
+    for (file, name), r in shown:
+        row(name if file == "kernel" else "initrd", r)
+    if rest:
+        row("(other sections)", {k: sum(r[k] for _, r in rest) for k in fields})
+    row("all", {k: sum(r[k] for _, r in ranked) for k in fields})
+    return lines
+
+
+KIND_LEGEND = (
+    "Each differing byte takes the first kind that holds it: init_freed (memory Linux frees "
+    "after boot: init sections, the initrd), data (a writable or non-executable section), "
+    "lock_to_ds (a LOCK prefix made a DS prefix on one CPU), then the call sites of "
+    ".retpoline_sites (retpoline), .return_sites (return_thunk), .static_call_sites, "
+    "__jump_table (jump_label), .parainstructions (paravirt), .ibt_endbr_seal (ibt_seal) and "
+    ".altinstructions (alternative), else other. A page of one kind is that kind, of several "
+    "mixed; unchanged pages were copied with the same bytes; unread ones could not be read "
+    "(/proc/PID/mem).")
 
 
 def prediction_table(rows, summary, loader):
@@ -146,6 +203,13 @@ def main(argv):
            "(medians over instances and rounds): still the shared page-cache page, copied on "
            "write by the guest, or never touched. From /proc/PID/pagemap (sharing.csv).", ""]
     md += table + [""]
+    kinds = kind_columns(rows)
+    if kinds:
+        md += [f"Why the copied pages were written, at N = {largest} (pages, medians over "
+               "instances and rounds, so a row's kinds need not add up to its copied "
+               "median; other bytes: the bytes of kind other in all its pages). "
+               + KIND_LEGEND, ""]
+        md += kind_table(regions, kinds) + [""]
     md += ["Predicted saving per instance against copy (USS: shared + untouched bytes, only "
            "the untouched at N = 1; PSS: shared x (N-1)/N + untouched) next to what "
            "summary.json measured:", ""]

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "sharemap.h"
 
+#include "elf_offset.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -34,27 +36,12 @@ static int add_region(struct share_region **regions, size_t *nr, size_t *cap, co
 	return 0;
 }
 
-/* File offset of [addr, addr + size) through the PT_LOAD that holds it
- * (Linux's bss sits inside a file-backed segment), or -1. */
-static int64_t file_offset_of(Elf *elf, size_t phnum, uint64_t addr, uint64_t size)
-{
-	for (size_t i = 0; i < phnum; i++) {
-		GElf_Phdr ph;
-
-		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
-			continue;
-		if (addr >= ph.p_vaddr && addr + size <= ph.p_vaddr + ph.p_filesz)
-			return (int64_t)(ph.p_offset + (addr - ph.p_vaddr));
-	}
-	return -1;
-}
-
 static int section_regions(Elf *elf, struct share_region **regions, size_t *nr, size_t *cap)
 {
-	size_t phnum, shstrndx;
+	size_t shstrndx;
 	Elf_Scn *scn = NULL;
 
-	if (elf_getphdrnum(elf, &phnum) || elf_getshdrstrndx(elf, &shstrndx))
+	if (elf_getshdrstrndx(elf, &shstrndx))
 		return 0;
 	while ((scn = elf_nextscn(elf, scn)) != NULL) {
 		GElf_Shdr sh;
@@ -63,7 +50,7 @@ static int section_regions(Elf *elf, struct share_region **regions, size_t *nr, 
 
 		if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC) || sh.sh_size == 0)
 			continue;
-		offset = file_offset_of(elf, phnum, sh.sh_addr, sh.sh_size);
+		offset = elf_file_offset(elf, sh.sh_addr, sh.sh_size);
 		name = elf_strptr(elf, shstrndx, sh.sh_name);
 		if (offset >= 0 &&
 		    add_region(regions, nr, cap, name ? name : "?", (uint64_t)offset, sh.sh_size))
@@ -137,42 +124,91 @@ static long region_of(const struct share_region *regions, size_t nr, uint64_t of
 	return found;
 }
 
-static void count_vma(int pagemap_fd, uint64_t start, uint64_t end, uint64_t offset,
-		      const struct share_region *regions, size_t nr, struct share_counts *counts)
+struct scan_state {
+	int pagemap_fd;
+	int mem_fd;  /* /proc/PID/mem, with scan->sites */
+	int file_fd; /* the mapped file, likewise */
+	const struct share_scan *scan;
+	const struct share_region *regions;
+	size_t nr;
+	struct share_counts *counts;
+};
+
+/* Why a copied page was written: the VMM's copy against the file's bytes
+ * (zeros past its end, as the mapping has them). */
+static void classify(const struct scan_state *s, long r, uint64_t addr, uint64_t offset)
+{
+	uint8_t file[PAGE_SIZE_BYTES], guest[PAGE_SIZE_BYTES];
+	struct page_verdict verdict;
+	ssize_t got = -1;
+
+	memset(&verdict, 0, sizeof(verdict));
+	verdict.kind = PAGE_UNREAD;
+	if (s->mem_fd >= 0 && s->file_fd >= 0 &&
+	    pread(s->mem_fd, guest, sizeof(guest), (off_t)addr) == (ssize_t)sizeof(guest))
+		got = pread(s->file_fd, file, sizeof(file), (off_t)offset);
+	if (got >= 0) {
+		memset(file + got, 0, sizeof(file) - (size_t)got);
+		page_kind_classify(s->scan->sites, offset, file, guest, sizeof(file), &verdict);
+	}
+	s->counts[r].kinds[verdict.kind]++;
+	s->counts[r].other_bytes += verdict.bytes[PAGE_OTHER];
+	if (s->scan->page)
+		s->scan->page(s->scan->arg, (size_t)r, offset, &verdict);
+}
+
+static void count_vma(const struct scan_state *s, uint64_t start, uint64_t end, uint64_t offset)
 {
 	for (uint64_t addr = start; addr < end; addr += PAGE_SIZE_BYTES) {
-		uint64_t entry = 0;
-		long r = region_of(regions, nr, offset + (addr - start));
+		uint64_t entry = 0, at = offset + (addr - start);
+		long r = region_of(s->regions, s->nr, at);
+		struct share_counts *c;
 
 		if (r < 0 ||
-		    pread(pagemap_fd, &entry, sizeof(entry),
+		    pread(s->pagemap_fd, &entry, sizeof(entry),
 			  (off_t)(addr / PAGE_SIZE_BYTES * sizeof(entry))) != sizeof(entry))
 			continue;
-		counts[r].pages++;
-		if (!(entry & PM_PRESENT))
-			counts[r].untouched++;
-		else if (entry & PM_FILE_OR_SHARED)
-			counts[r].shared++;
-		else
-			counts[r].copied++;
+		c = &s->counts[r];
+		c->pages++;
+		if (!(entry & PM_PRESENT)) {
+			c->untouched++;
+		} else if (entry & PM_FILE_OR_SHARED) {
+			c->shared++;
+		} else {
+			c->copied++;
+			if (s->scan && s->scan->sites)
+				classify(s, r, addr, at);
+		}
 	}
 }
 
-int sharemap_scan(pid_t pid, const char *path, const struct share_region *regions, size_t nr,
-		  struct share_counts *counts)
+static int open_proc(pid_t pid, const char *what)
 {
-	char maps_path[64], pagemap_path[64], line[PATH_MAX + 128], want[PATH_MAX];
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+int sharemap_scan(pid_t pid, const char *path, const struct share_region *regions, size_t nr,
+		  const struct share_scan *scan, struct share_counts *counts)
+{
+	struct scan_state s = { -1, -1, -1, scan, regions, nr, counts };
+	char maps_path[64], line[PATH_MAX + 128], want[PATH_MAX];
 	FILE *maps;
-	int pagemap_fd, found = 0;
+	int found = 0;
 
 	memset(counts, 0, nr * sizeof(*counts));
 	if (!realpath(path, want))
 		return -1;
 	snprintf(maps_path, sizeof(maps_path), "/proc/%d/maps", (int)pid);
-	snprintf(pagemap_path, sizeof(pagemap_path), "/proc/%d/pagemap", (int)pid);
 	maps = fopen(maps_path, "r");
-	pagemap_fd = open(pagemap_path, O_RDONLY | O_CLOEXEC);
-	while (maps && pagemap_fd >= 0 && fgets(line, sizeof(line), maps)) {
+	s.pagemap_fd = open_proc(pid, "pagemap");
+	if (scan && scan->sites) {
+		s.mem_fd = open_proc(pid, "mem");
+		s.file_fd = open(want, O_RDONLY | O_CLOEXEC);
+	}
+	while (maps && s.pagemap_fd >= 0 && fgets(line, sizeof(line), maps)) {
 		unsigned long long start, end, offset;
 		char perms[8], file[PATH_MAX];
 
@@ -180,12 +216,17 @@ int sharemap_scan(pid_t pid, const char *path, const struct share_region *region
 			   file) != 5 ||
 		    strcmp(file, want) != 0 || perms[3] != 'p')
 			continue;
-		count_vma(pagemap_fd, start, end, offset, regions, nr, counts);
+		count_vma(&s, start, end, offset);
 		found++;
 	}
 	if (maps)
 		fclose(maps);
-	if (pagemap_fd >= 0)
-		close(pagemap_fd);
-	return maps && pagemap_fd >= 0 ? found : -1;
+	if (s.mem_fd >= 0)
+		close(s.mem_fd);
+	if (s.file_fd >= 0)
+		close(s.file_fd);
+	if (s.pagemap_fd < 0)
+		return -1;
+	close(s.pagemap_fd);
+	return maps ? found : -1;
 }

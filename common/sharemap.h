@@ -13,6 +13,8 @@
 #ifndef KVMLB_SHAREMAP_H
 #define KVMLB_SHAREMAP_H
 
+#include "page_kind.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -28,6 +30,21 @@ struct share_counts {
 	uint64_t shared;    /* present, still the page-cache page */
 	uint64_t copied;    /* present, copied on write (anonymous now) */
 	uint64_t untouched; /* mapped but never faulted in */
+	/* Why the copied pages were written (with share_scan.sites). */
+	uint64_t kinds[PAGE_KINDS];
+	uint64_t other_bytes; /* differing bytes of kind other, in any page */
+};
+
+/* What sharemap_scan does with every copied page besides counting it. */
+struct share_scan {
+	/* Classify it against these (page_kind.h): the guest's page is read
+	 * through /proc/PID/mem, which needs ptrace access (a child of ours,
+	 * or root); without it the page is unread. Only present pages are
+	 * read, so reading faults nothing into the VMM. */
+	const struct page_sites *sites;
+	/* If set, called for every classified page (file offset, its region). */
+	void (*page)(void *arg, size_t region, uint64_t offset, const struct page_verdict *verdict);
+	void *arg;
 };
 
 /* The allocated sections of an ELF, by their place in the file (through
@@ -36,10 +53,11 @@ struct share_counts {
 int sharemap_elf_regions(const char *path, struct share_region **regions, size_t *nr);
 
 /* Counts, per region, the pages of pid's private mappings of the file at
- * path. counts[nr] are zeroed first. Pages are attributed to the region
- * holding their first byte. Returns the number of mappings of the file
- * found (0: the VMM did not map it, e.g. the copy loader), or -1. */
+ * path, and with scan (may be NULL) why the copied ones were written.
+ * counts[nr] are zeroed first. Pages are attributed to the region holding
+ * their first byte. Returns the number of mappings of the file found (0: the
+ * VMM did not map it, e.g. the copy loader), or -1. */
 int sharemap_scan(pid_t pid, const char *path, const struct share_region *regions, size_t nr,
-		  struct share_counts *counts);
+		  const struct share_scan *scan, struct share_counts *counts);
 
 #endif

@@ -15,6 +15,16 @@ SCRIPT = os.path.join(ROOT, "bench", "sharing.py")
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "summary", "probe-1-2-4.json")
 
 HEADER = "loader,instances,round,instance,file,region,bytes,pages,shared,copied,untouched\n"
+KINDS = ("unchanged,init_freed,data,lock_to_ds,retpoline,return_thunk,static_call,jump_label,"
+         "paravirt,ibt_seal,alternative,other,mixed,unread,other_bytes")
+KIND_HEADER = HEADER.rstrip("\n") + "," + KINDS + "\n"
+
+
+def kind_values(**pages):
+    """The kind columns of one row: pages of the named kinds, zeros elsewhere."""
+    names = KINDS.split(",")
+    assert set(pages) <= set(names), pages
+    return ",".join(str(pages.get(k, 0)) for k in names)
 
 
 class SharingTest(unittest.TestCase):
@@ -25,9 +35,9 @@ class SharingTest(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.dir)
 
-    def write_csv(self, rows):
+    def write_csv(self, rows, header=HEADER):
         with open(os.path.join(self.dir, "sharing.csv"), "w") as f:
-            f.write(HEADER + "".join(rows))
+            f.write(header + "".join(rows))
 
     def run_script(self):
         return subprocess.run([sys.executable, SCRIPT, self.dir], capture_output=True, text=True)
@@ -61,6 +71,44 @@ class SharingTest(unittest.TestCase):
         report = open(os.path.join(self.dir, "report.md")).read()
         self.assertIn("## Where the saving comes from", report)
         self.assertIn("| .text | 4.00 | 4.00 | 0.00 | 0.00 | 100 |", report)
+
+    def test_kinds_table_per_region(self):
+        # N = 2: .text copied 10 pages (medians 6 return_thunk, 3 lock_to_ds, 1 mixed with
+        # 40 other bytes); .data 4 data pages; .rodata none copied; the initrd 2 freed.
+        rows = []
+        for i, ret in enumerate((5, 7)):
+            rows.append(f"mmap,2,0,{i},kernel,.text,4194304,1024,1014,10,0,"
+                        + kind_values(return_thunk=ret, lock_to_ds=3, mixed=1,
+                                      other_bytes=40) + "\n")
+            rows.append(f"mmap,2,0,{i},kernel,.data,1048576,256,0,4,252,"
+                        + kind_values(data=4) + "\n")
+            rows.append(f"mmap,2,0,{i},kernel,.rodata,1048576,256,256,0,0,"
+                        + kind_values() + "\n")
+            rows.append(f"mmap,2,0,{i},initrd,initrd,8192,2,0,2,0,"
+                        + kind_values(init_freed=2) + "\n")
+        self.write_csv(rows, KIND_HEADER)
+        r = self.run_script()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        md = open(os.path.join(self.dir, "sharing.md")).read()
+        self.assertIn("Why the copied pages were written, at N = 2", md)
+        # Only the kinds that occur, in sharing.csv's order.
+        self.assertIn("| region | copied | init_freed | data | lock_to_ds | return_thunk | "
+                      "mixed | other bytes |", md)
+        self.assertIn("| .text | 10 | 0 | 0 | 3 | 6 | 1 | 40 |", md)
+        self.assertIn("| .data | 4 | 0 | 4 | 0 | 0 | 0 | 0 |", md)
+        self.assertIn("| initrd | 2 | 2 | 0 | 0 | 0 | 0 | 0 |", md)
+        self.assertIn("| all | 16 | 2 | 4 | 3 | 6 | 1 | 40 |", md)
+        self.assertNotIn("| .rodata | 0 |", md)
+        # The region table is as without kinds.
+        self.assertIn("| .rodata | 1.00 | 1.00 | 0.00 | 0.00 | 100 |", md)
+
+    def test_csv_without_kinds_has_no_kind_table(self):
+        self.write_csv([f"mmap,2,0,{i},kernel,.text,4194304,1024,1000,24,0\n" for i in range(2)])
+        r = self.run_script()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        md = open(os.path.join(self.dir, "sharing.md")).read()
+        self.assertIn("| .text | 4.00 | 3.91 | 0.09 | 0.00 | 98 |", md)
+        self.assertNotIn("Why the copied pages were written", md)
 
     def test_copy_only_run_says_nothing_was_mapped(self):
         self.write_csv([])
