@@ -4,6 +4,6 @@
 #   ./run-tests.sh [make variables, e.g. SANITIZE=1]
 set -euo pipefail
 cd "$(dirname "$0")"
-tools/deps.sh build test kernel rig bench-kernel
+tools/deps.sh build test kernel rig bench-kernel perf
 make -j"$(nproc)" "$@" all test-bins
 make "$@" test

@@ -13,8 +13,11 @@
  * in place of "fnv1a64". 4: failed instances count (summary.h): per group
  * "instances_by_status" and "rounds" (each round's instances by status);
  * per metric "sample_rounds", "censored", "censored_rounds", "excluded",
- * "lower_bound"; boot times per round are medians over all instances. */
-#define SUMMARY_SCHEMA "kvm-loadbench/summary/4"
+ * "lower_bound"; boot times per round are medians over all instances.
+ * 5: every VMM's times by the seed's definitions where tracefs allows;
+ * context.timing says the method and counts each instance's time zero and
+ * each point's timing (point_timing.h). */
+#define SUMMARY_SCHEMA "kvm-loadbench/summary/5"
 
 void summary_json_write(FILE *f, const struct run_summary *summary, const struct run_context *ctx,
 			double harness_cpu_ms);

@@ -11,7 +11,7 @@
  *
  * Survivors of a failed round have a larger PSS (fewer sharers), so a
  * failed round that gave a memory sample would move the median.
- * summary.json is checked against tests/fixtures/summary/failures-v4.json
+ * summary.json is checked against tests/fixtures/summary/failures.json
  * (UPDATE_GOLDEN=1 rewrites it; review the diff), which
  * tests/python/test_report.py renders.
  */
@@ -32,7 +32,7 @@
 #define N 4
 #define ROUNDS 4
 #define CLOSE(x, y) assert_true(fabs((x) - (y)) < 1e-9)
-#define GOLDEN "tests/fixtures/summary/failures-v4.json"
+#define GOLDEN "tests/fixtures/summary/failures.json"
 
 static struct bench_config config;
 static struct run_context ctx;
@@ -270,7 +270,10 @@ static void summary_json_keeps_the_rounds_and_the_censoring(void **state)
 		python_run("import json, sys; s = json.load(sys.stdin); "
 			   "g = s[\"results\"][1]; u = g[\"trace_ms\"][\"linux_start_user\"]; "
 			   "p = g[\"memory_kb\"][\"pss\"]; "
-			   "assert s[\"schema\"] == \"kvm-loadbench/summary/4\"; "
+			   "assert s[\"schema\"] == \"kvm-loadbench/summary/5\"; "
+			   "t = s[\"context\"][\"timing\"]; "
+			   "assert t[\"time_zero\"] == {\"exec\": 0, \"pre_exec\": 32}; "
+			   "assert t[\"points\"][\"vmm_init_end\"][\"vmm\"] == 32; "
 			   "assert g[\"rounds\"][1] == {\"round\": 1, \"launched\": 4, \"ok\": 3, "
 			   "\"timeout\": 1, \"exited\": 0, \"no_sample\": 0, "
 			   "\"launch_failed\": 0}; "
