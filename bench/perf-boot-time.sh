@@ -6,11 +6,9 @@
 # loadbench's raw.csv values for the same pid when the command wrote a
 # results directory (its --out/--resume DIR, or --results DIR).
 #
-#   bench/perf-boot-time.sh [--results DIR] [--max-diff MS] [--loadvm-main PATH]
-#                           [--perf-data FILE] [--mmap-pages N] -- COMMAND [ARG...]
+#   bench/perf-boot-time.sh [--results DIR] [--max-diff MS] [--perf-data FILE]
+#                           [--mmap-pages N] -- COMMAND [ARG...]
 #
-# --loadvm-main PATH: also record a uprobe on PATH's main(), where loadvm's
-#   times start, so loadvm rows compare from the same zero as loadbench's.
 # --max-diff MS: exit 1 if a point of raw.csv and perf's differ by more than
 #   MS, or one side lacks it (bench/perf_boot_time.py says exactly what).
 # --perf-data FILE: keep the recording there (default: a temporary file,
@@ -24,7 +22,6 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 results=
 max_diff=
-loadvm_main=
 perf_data=
 pages=1024
 
@@ -40,7 +37,6 @@ while [ $# -gt 0 ]; do
 		[[ "${2:-}" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--max-diff: milliseconds >= 0"
 		max_diff=$2 && shift 2
 		;;
-	--loadvm-main) loadvm_main=${2:?--loadvm-main PATH} && shift 2 ;;
 	--perf-data) perf_data=${2:?--perf-data FILE} && shift 2 ;;
 	--mmap-pages)
 		[[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--mmap-pages: a power of 2"
@@ -77,27 +73,12 @@ for ev in sched:sched_process_exec kvm:kvm_entry kvm:kvm_pio; do
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/perf-boot-time.XXXXXX")
-main_event=
-# shellcheck disable=SC2317 # called by the EXIT trap
-cleanup() {
-	[ -z "${main_event}" ] || perf probe -q -d "${main_event}" >/dev/null 2>&1 || true
-	rm -rf "${tmp}"
-}
-trap cleanup EXIT
+trap 'rm -rf "${tmp}"' EXIT
 trap 'exit 130' INT TERM
 [ -n "${perf_data}" ] || perf_data=${tmp}/perf.data
 
 events=(-e sched:sched_process_exec -e kvm:kvm_entry
 	-e kvm:kvm_pio --filter "rw == 1 && port == ${port}")
-if [ -n "${loadvm_main}" ]; then
-	[ -x "${loadvm_main}" ] || die "--loadvm-main: ${loadvm_main} is not an executable"
-	# Our pid in the group: concurrent runs do not collide.
-	probe=perf_boot_time_$$:vmm_main
-	perf probe -q -x "${loadvm_main}" --add "${probe}=main" 2>"${tmp}/probe.err" ||
-		die "cannot probe main() in ${loadvm_main}: $(head -n 1 "${tmp}/probe.err")"
-	main_event=${probe}
-	events+=(-e "${main_event}")
-fi
 
 # A trial on `true` first, so that a perf that cannot record (permissions,
 # no clockid) fails before the command runs, not after. CLOCK_MONOTONIC is
@@ -128,7 +109,6 @@ lost=$(perf report -i "${perf_data}" --stats 2>/dev/null | awk '
 	END { print n + 0 }')
 
 py_args=(--lost-events "${lost}")
-[ -z "${main_event}" ] || py_args+=(--main-event "${main_event}")
 raw_missing=
 if [ -n "${results}" ]; then
 	if [ -f "${results}/raw.csv" ]; then

@@ -3,8 +3,8 @@
 """Boot times per VMM process from `perf script`, next to loadbench's.
 
 Usage:
-    bench/perf_boot_time.py [--results DIR] [--max-diff MS] [--main-event EVENT]
-                            [--lost-events N] [PERF_SCRIPT_TEXT|-]
+    bench/perf_boot_time.py [--results DIR] [--max-diff MS] [--lost-events N]
+                            [PERF_SCRIPT_TEXT|-]
 
 Reads the text of `perf script --ns --header -F trace:comm,pid,tid,time,event,trace`
 over a recording of sched:sched_process_exec, kvm:kvm_entry and kvm:kvm_pio
@@ -19,10 +19,12 @@ per guest write to the trace port, named as in include/trace_port.h:
 
 With --results DIR, each process is matched by pid to DIR/raw.csv (the k-th
 VMM exec of a pid to its k-th row) and loadbench's value and the difference
-(loadbench - perf, ms) follow each point loadbench tabulates. A point one
-side lacks is printed as missing. loadvm counts from its main(), not its
-exec: with --main-event (a uprobe on loadvm's main, which the shell script
-adds for --loadvm-main) loadvm rows are compared from perf's main() hit.
+(loadbench - perf, ms) follow each point loadbench tabulates, with the
+row's source and timed_by in brackets ([kvm_entry, tracefs]). A point one
+side lacks is printed as missing. loadbench counts from the same zero as
+perf where its row's time_zero is `exec`; a `pre_exec` row (its tracefs saw
+no exec) or a raw.csv without time_zero (written before loadbench took the
+exec as zero) is noted, as its differences include more than the points.
 
 --max-diff MS: exit 1 if a compared point differs by more than MS, or
 exists on one side only (a raw.csv point perf did not see, or a point perf
@@ -50,8 +52,8 @@ PIO_RE = re.compile(r"pio_(?P<rw>read|write) at 0x(?P<port>[0-9a-fA-F]+) size \d
                     r"val 0x(?P<val>[0-9a-fA-F]+)")
 FILENAME_RE = re.compile(r"filename=(?P<file>.*?) pid=-?\d+ old_pid=-?\d+\s*$")
 
-# perf's point -> loadbench's raw.csv column; the last pair is loadbench's
-# own KVM exit for the linux_start_user byte (QEMU rows only), compared only
+# perf's point -> loadbench's raw.csv column; the last pair is the KVM exit
+# for the linux_start_user byte as loadbench's tracefs saw it, compared only
 # where loadbench has it.
 PAIRS = [
     ("qemu_init_end", "vmm_init_end_ns", "qemu_init_end", True),
@@ -66,7 +68,6 @@ class Process:
 
     def __init__(self, pid, comm, filename, exec_ns):
         self.pid, self.comm, self.filename, self.exec_ns = pid, comm, filename, exec_ns
-        self.main_ns = None
         self.entry_ns = None
         self.entry_tid = None
         self.writes = []  # (ns, value) of each trace-port write, in time order
@@ -92,7 +93,7 @@ def trace_port_table(path=TRACE_PORT_H):
     return int(port[1], 16), names
 
 
-def parse_perf_script(lines, port, main_event=None):
+def parse_perf_script(lines, port):
     """Processes (every exec seen, in exec order) and what else was noticed."""
     procs, current = [], {}
     info = {"clock": None, "out_of_order": 0, "unparsed": 0, "no_exec_pids": set()}
@@ -132,8 +133,6 @@ def parse_perf_script(lines, port, main_event=None):
             p = PIO_RE.search(trace)
             if p and p["rw"] == "write" and int(p["port"], 16) == port:
                 proc.writes.append((ns, int(p["val"], 16)))
-        elif main_event and event == main_event and proc.main_ns is None:
-            proc.main_ns = ns
     return procs, info
 
 
@@ -174,11 +173,6 @@ def match_rows(vmms, rows):
     return matched, unmatched
 
 
-def is_loadvm(row):
-    # raw.csv had no vmm column while loadvm was the only VMM.
-    return (row.get("vmm") or "loadvm") == "loadvm"
-
-
 def ms(ns):
     return ns / 1e6
 
@@ -188,26 +182,41 @@ def row_label(row):
     return " ".join(f"{k}={row[k]}" for k in keys if row.get(k))
 
 
-def compare_process(proc, row, header, names, main_event):
+def zero_note(row, header):
+    """What a row's time zero adds to its differences; None when it is
+    perf's own (the VMM's sched_process_exec)."""
+    if "time_zero" not in header:
+        return ("this raw.csv predates exec-based zeros (loadvm counted from its main(), "
+                "QEMU from loadbench's pre-exec stamp): the differences include exec to "
+                "main(), or the exec itself")
+    zero = (row.get("time_zero") or "").strip()
+    if zero == "exec":
+        return None
+    if zero == "pre_exec":
+        return ("loadbench counted from its pre-exec stamp (its tracefs saw no exec): the "
+                "differences include the exec itself, from just before execv to perf's zero")
+    what = f"time_zero '{zero}' unknown" if zero else "no time_zero in this row"
+    return f"{what}: loadbench's zero may not be perf's"
+
+
+def bracket(row, column):
+    """' [source, timed_by]' of a raw.csv time, from the columns raw.csv has."""
+    base = column[:-len("_ns")] if column.endswith("_ns") else column
+    parts = [(row.get(f"{base}_{what}") or "").strip() for what in ("source", "timed_by")]
+    parts = [p for p in parts if p]
+    return f" [{', '.join(parts)}]" if parts else ""
+
+
+def compare_process(proc, row, header, names):
     """Lines for one VMM process and its comparison records."""
     out, records = [], []
-    head = (f"pid {proc.pid} {proc.comm}: exec {proc.filename} at {ms(proc.exec_ns) / 1e3:.6f} s, "
-            f"first kvm_entry on tid {proc.entry_tid}")
-    if proc.main_ns is not None:
-        head += f", main() at {ms(proc.main_ns - proc.exec_ns):.3f} ms"
-    out.append(head)
-    zero, zero_name = proc.exec_ns, None
+    out.append(f"pid {proc.pid} {proc.comm}: exec {proc.filename} at "
+               f"{ms(proc.exec_ns) / 1e3:.6f} s, first kvm_entry on tid {proc.entry_tid}")
     if row is not None:
         out.append(f"  raw.csv: {row_label(row)}")
-        if is_loadvm(row):
-            if proc.main_ns is not None:
-                zero, zero_name = proc.main_ns, "main()"
-                out.append("  loadvm counts from its main(): perf's figures re-based there "
-                           "for the comparison")
-            else:
-                why = "no main() hit" if main_event else "give --loadvm-main to probe it"
-                out.append("  loadvm counts from its main(), perf from its exec: the "
-                           f"differences include exec to main() ({why})")
+        note = zero_note(row, header)
+        if note:
+            out.append(f"  {note}")
     elif header:
         out.append("  raw.csv: no row for this pid")
 
@@ -222,20 +231,16 @@ def compare_process(proc, row, header, names, main_event):
         line = f"{name}: {ms(ns):.3f} ms (+{ms(ns - previous):.3f})"
         previous = ns
         for column, label in wanted.pop(name, []):
-            perf_ns = ns + proc.exec_ns - zero
             lb = ns_cell(row, column)
-            rec = {"pid": proc.pid, "point": label, "perf_ms": ms(perf_ns),
+            rec = {"pid": proc.pid, "point": label, "perf_ms": ms(ns),
                    "loadbench_ms": None if lb is None else ms(lb), "diff_ms": None}
             where = "" if label == name else f" ({label})"
             if lb is None:
                 line += f"  loadbench{where} missing"
             else:
-                rec["diff_ms"] = ms(lb - perf_ns)
-                source = row.get(column.replace("_ns", "_source")) or ""
-                line += f"  loadbench{where} {ms(lb):.3f} ms" + (f" [{source}]" if source else "")
-                if zero_name:
-                    line += f", perf from {zero_name} {ms(perf_ns):.3f} ms"
-                line += f", diff {rec['diff_ms']:+.3f} ms"
+                rec["diff_ms"] = ms(lb - ns)
+                line += (f"  loadbench{where} {ms(lb):.3f} ms{bracket(row, column)}, "
+                         f"diff {rec['diff_ms']:+.3f} ms")
             records.append(rec)
         out.append(line)
     # What loadbench recorded and perf did not see.
@@ -259,8 +264,7 @@ def unwitnessed(row, header):
     return records
 
 
-def report(procs, info, names, raw=None, raw_path=None, main_event=None, lost_events=0,
-           max_diff=None):
+def report(procs, info, names, raw=None, raw_path=None, lost_events=0, max_diff=None):
     """(text lines, exit status, comparison records)."""
     out = []
     clock = info["clock"] or "perf's default (no clockid in the header)"
@@ -284,7 +288,7 @@ def report(procs, info, names, raw=None, raw_path=None, main_event=None, lost_ev
     records = []
     for proc in vmms:
         out.append("")
-        lines, recs = compare_process(proc, matched.get(id(proc)), header, names, main_event)
+        lines, recs = compare_process(proc, matched.get(id(proc)), header, names)
         out.extend(lines)
         records.extend(recs)
     for row in unmatched:
@@ -334,8 +338,6 @@ def main(argv=None):
                     help="perf script output (default: stdin)")
     ap.add_argument("--results", metavar="DIR", help="loadbench results directory")
     ap.add_argument("--max-diff", metavar="MS", type=float)
-    ap.add_argument("--main-event", metavar="EVENT",
-                    help="the uprobe event on loadvm's main(), e.g. perf_boot_time:vmm_main")
     ap.add_argument("--lost-events", metavar="N", type=int, default=0)
     args = ap.parse_args(argv)
     if args.max_diff is not None and (args.max_diff < 0 or not args.results):
@@ -349,15 +351,15 @@ def main(argv=None):
             if "pid" not in raw[0]:
                 raise ValueError(f"{raw_path}: no pid column")
         if args.script == "-":
-            procs, info = parse_perf_script(sys.stdin, port, args.main_event)
+            procs, info = parse_perf_script(sys.stdin, port)
         else:
             with open(args.script) as f:
-                procs, info = parse_perf_script(f, port, args.main_event)
+                procs, info = parse_perf_script(f, port)
     except (OSError, ValueError, csv.Error) as e:
         print(f"perf_boot_time: {e}", file=sys.stderr)
         return 2
-    lines, status, _ = report(procs, info, names, raw, raw_path, args.main_event,
-                              args.lost_events, args.max_diff)
+    lines, status, _ = report(procs, info, names, raw, raw_path, args.lost_events,
+                              args.max_diff)
     print("\n".join(lines))
     return status
 
