@@ -40,7 +40,7 @@ COUNTS = ("shared", "copied", "untouched")
 # sharing.csv's page kinds, in its column order (common/page_kind.h).
 KINDS = ("unchanged", "init_freed", "data", "lock_to_ds", "retpoline", "return_thunk",
          "static_call", "jump_label", "paravirt", "ibt_seal", "alternative", "other", "mixed",
-         "unread")
+         "unread", "ftrace_nop", "jump_label_nop")
 
 
 def write_atomic(path, text):
@@ -154,7 +154,10 @@ KIND_LEGEND = (
     "lock_to_ds (a LOCK prefix made a DS prefix on one CPU), then the call sites of "
     ".retpoline_sites (retpoline), .return_sites (return_thunk), .static_call_sites, "
     "__jump_table (jump_label), .parainstructions (paravirt), .ibt_endbr_seal (ibt_seal) and "
-    ".altinstructions (alternative), else other. A page of one kind is that kind, of several "
+    ".altinstructions (alternative), then two byte patterns outside those tables: ftrace_nop (a "
+    "call rel32 made the 5-byte NOP, as ftrace_init does to every call __fentry__) and "
+    "jump_label_nop (a jmp rel32 or rel8 made the 5- or 2-byte NOP, or back), else other. "
+    "A page of one kind is that kind, of several "
     "mixed; unchanged pages were copied with the same bytes; unread ones could not be read "
     "(/proc/PID/mem).")
 

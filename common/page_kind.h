@@ -12,9 +12,17 @@
  * alternatives_smp_unlock on one CPU), then the call sites of
  * .retpoline_sites, .return_sites, .static_call_sites, __jump_table,
  * .parainstructions, .ibt_endbr_seal and the original instructions of
- * .altinstructions, else other. A page whose differing bytes are all of one
- * kind is that kind; of several kinds, mixed (page_verdict.bytes says which).
- * Pure functions: no I/O.
+ * .altinstructions; then two byte patterns for what no table claimed (a
+ * vmlinux may lack the section headers of __mcount_loc, __jump_table and
+ * .static_call_sites): ftrace_nop (the byte lies in a call rel32, e8 + 4
+ * bytes, in the file that is the 5-byte NOP 0f 1f 44 00 00 in the guest:
+ * ftrace_init turning every call __fentry__ into x86_nops[5], and a
+ * static_call_cond() left without a function), jump_label_nop (a jmp rel32,
+ * e9 + 4, turned that NOP or back, or a jmp rel8, eb + 1, turned 66 90 or
+ * back: jump_label_init); else other. A pattern must lie whole in the
+ * classified bytes, so one cut by the page's edge stays other. A page whose
+ * differing bytes are all of one kind is that kind; of several kinds, mixed
+ * (page_verdict.bytes says which). Pure functions: no I/O.
  */
 #ifndef KVMLB_PAGE_KIND_H
 #define KVMLB_PAGE_KIND_H
@@ -22,23 +30,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* In byte precedence from PAGE_INIT_FREED to PAGE_OTHER; the CSV columns
- * come in this order. */
+/* The CSV columns come in this order. Byte precedence is PAGE_INIT_FREED to
+ * PAGE_ALTERNATIVE, PAGE_FTRACE_NOP, PAGE_JUMP_LABEL_NOP, PAGE_OTHER: the
+ * pattern kinds came later and go last, so earlier columns keep their place. */
 enum page_kind {
-	PAGE_UNCHANGED,	   /* byte-identical to the file page */
-	PAGE_INIT_FREED,   /* freed after boot (init sections, the initrd) */
-	PAGE_DATA,	   /* a writable or non-executable section */
-	PAGE_LOCK_TO_DS,   /* 0xf0 (LOCK) turned into 0x3e (DS) */
-	PAGE_RETPOLINE,	   /* .retpoline_sites: indirect thunk calls */
-	PAGE_RETURN_THUNK, /* .return_sites: jmp __x86_return_thunk */
-	PAGE_STATIC_CALL,  /* .static_call_sites */
-	PAGE_JUMP_LABEL,   /* __jump_table */
-	PAGE_PARAVIRT,	   /* .parainstructions */
-	PAGE_IBT_SEAL,	   /* .ibt_endbr_seal: sealed ENDBR64 */
-	PAGE_ALTERNATIVE,  /* .altinstructions: original instructions */
-	PAGE_OTHER,	   /* none of these */
-	PAGE_MIXED,	   /* differing bytes of several kinds */
-	PAGE_UNREAD,	   /* the guest's page could not be read */
+	PAGE_UNCHANGED,	     /* byte-identical to the file page */
+	PAGE_INIT_FREED,     /* freed after boot (init sections, the initrd) */
+	PAGE_DATA,	     /* a writable or non-executable section */
+	PAGE_LOCK_TO_DS,     /* 0xf0 (LOCK) turned into 0x3e (DS) */
+	PAGE_RETPOLINE,	     /* .retpoline_sites: indirect thunk calls */
+	PAGE_RETURN_THUNK,   /* .return_sites: jmp __x86_return_thunk */
+	PAGE_STATIC_CALL,    /* .static_call_sites */
+	PAGE_JUMP_LABEL,     /* __jump_table */
+	PAGE_PARAVIRT,	     /* .parainstructions */
+	PAGE_IBT_SEAL,	     /* .ibt_endbr_seal: sealed ENDBR64 */
+	PAGE_ALTERNATIVE,    /* .altinstructions: original instructions */
+	PAGE_OTHER,	     /* none of these */
+	PAGE_MIXED,	     /* differing bytes of several kinds */
+	PAGE_UNREAD,	     /* the guest's page could not be read */
+	PAGE_FTRACE_NOP,     /* call rel32 -> nop5, in no site table */
+	PAGE_JUMP_LABEL_NOP, /* jmp rel32 <-> nop5, jmp rel8 <-> 66 90, likewise */
 	PAGE_KINDS
 };
 
@@ -55,7 +66,8 @@ struct span_list {
 };
 
 /* Spans per byte kind, PAGE_INIT_FREED to PAGE_ALTERNATIVE; the others are
- * unused. An all-zero page_sites puts every differing byte under other. */
+ * unused (the pattern kinds need none). With an all-zero page_sites a
+ * differing byte is lock_to_ds, of a pattern, or other. */
 struct page_sites {
 	struct span_list spans[PAGE_KINDS];
 };

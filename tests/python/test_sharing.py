@@ -16,7 +16,7 @@ FIXTURE = os.path.join(ROOT, "tests", "fixtures", "summary", "probe-1-2-4.json")
 
 HEADER = "loader,instances,round,instance,file,region,bytes,pages,shared,copied,untouched\n"
 KINDS = ("unchanged,init_freed,data,lock_to_ds,retpoline,return_thunk,static_call,jump_label,"
-         "paravirt,ibt_seal,alternative,other,mixed,unread,other_bytes")
+         "paravirt,ibt_seal,alternative,other,mixed,unread,ftrace_nop,jump_label_nop,other_bytes")
 KIND_HEADER = HEADER.rstrip("\n") + "," + KINDS + "\n"
 
 

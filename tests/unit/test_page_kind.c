@@ -196,6 +196,131 @@ static void spans_are_found_across_the_page(void **state)
 	assert_int_equal(v.bytes[PAGE_OTHER], 1);
 }
 
+#define NOP5 "\x0f\x1f\x44\x00\x00"
+
+/* ftrace_init's work: call __fentry__ (e8 rel32) made x86_nops[5]. */
+static void fentry_call_turned_nop5_is_ftrace_nop(void **state)
+{
+	struct page_sites sites = { 0 };
+	struct page_verdict v;
+
+	(void)state;
+	fresh_pages();
+	memcpy(file_page + 0x400, "\xe8\x2b\xb7\xa6\xff", 5);
+	memcpy(guest_page + 0x400, NOP5, 5);
+	classify(&sites, &v);
+	assert_int_equal(v.kind, PAGE_FTRACE_NOP);
+	assert_int_equal(v.diff_bytes, 5);
+	assert_int_equal(v.bytes[PAGE_FTRACE_NOP], 5);
+	assert_string_equal(page_kind_name(v.kind), "ftrace_nop");
+	/* A rel32 that shares the NOP's middle: the last byte differs alone,
+	 * 4 bytes after the call's start; and a call at the page's start. */
+	fresh_pages();
+	memcpy(file_page + 0x400, "\xe8\x1f\x44\x00\x07", 5);
+	memcpy(guest_page + 0x400, NOP5, 5);
+	memcpy(file_page, "\xe8\x10\x20\x30\x40", 5);
+	memcpy(guest_page, NOP5, 5);
+	classify(&sites, &v);
+	assert_int_equal(v.kind, PAGE_FTRACE_NOP);
+	assert_int_equal(v.diff_bytes, 7);
+	assert_int_equal(v.bytes[PAGE_FTRACE_NOP], 7);
+}
+
+/* Only e8 rel32 into exactly 0f 1f 44 00 00, and only its 5 bytes. */
+static void call_into_another_nop_is_other(void **state)
+{
+	struct page_sites sites = { 0 };
+	struct page_verdict v;
+
+	(void)state;
+	fresh_pages();
+	memcpy(file_page + 0x400, "\xe8\x2b\xb7\x06\x10", 5);
+	memcpy(guest_page + 0x400, "\x0f\x1f\x44\x00\x01", 5); /* not a NOP5 */
+	memcpy(file_page + 0x500, "\xe8\x2b\xb7\x06\x10", 5);
+	memcpy(guest_page + 0x500, "\x3e\x8d\x74\x26\x00", 5); /* i386's NOP5 */
+	memcpy(file_page + 0x600, "\xe7\x2b\xb7\x06\x10", 5);  /* no call */
+	memcpy(guest_page + 0x600, NOP5, 5);
+	classify(&sites, &v);
+	assert_int_equal(v.kind, PAGE_OTHER);
+	assert_int_equal(v.diff_bytes, 15);
+	assert_int_equal(v.bytes[PAGE_OTHER], 15);
+	/* A real one, and the byte just past it: 5 ftrace_nop, 1 other. */
+	fresh_pages();
+	memcpy(file_page + 0x400, "\xe8\x2b\xb7\x06\x10", 5);
+	memcpy(guest_page + 0x400, NOP5, 5);
+	guest_page[0x405] ^= 0x40;
+	classify(&sites, &v);
+	assert_int_equal(v.kind, PAGE_MIXED);
+	assert_int_equal(v.bytes[PAGE_FTRACE_NOP], 5);
+	assert_int_equal(v.bytes[PAGE_OTHER], 1);
+	/* A call cut by the page's end cannot be seen whole: other. */
+	fresh_pages();
+	memcpy(file_page + PAGE - 3, "\xe8\x2b\xb7", 3);
+	memcpy(guest_page + PAGE - 3, NOP5, 3);
+	classify(&sites, &v);
+	assert_int_equal(v.kind, PAGE_OTHER);
+	assert_int_equal(v.bytes[PAGE_OTHER], 3);
+}
+
+/* jump_label_init's work: jmp rel32 <-> NOP5, jmp rel8 <-> 66 90. */
+static void jumps_turned_nops_are_jump_label_nop(void **state)
+{
+	struct page_sites sites = { 0 };
+	struct page_verdict v;
+
+	(void)state;
+	fresh_pages();
+	memcpy(file_page + 0x200, "\xe9\x81\x92\x03\xff", 5);
+	memcpy(guest_page + 0x200, NOP5, 5);
+	memcpy(file_page + 0x300, NOP5, 5);
+	memcpy(guest_page + 0x300, "\xe9\x81\x92\x03\xff", 5);
+	classify(&sites, &v);
+	assert_int_equal(v.kind, PAGE_JUMP_LABEL_NOP);
+	assert_int_equal(v.diff_bytes, 10);
+	assert_int_equal(v.bytes[PAGE_JUMP_LABEL_NOP], 10);
+	assert_string_equal(page_kind_name(v.kind), "jump_label_nop");
+	fresh_pages();
+	memcpy(file_page + 0x200, "\xeb\x10", 2);
+	memcpy(guest_page + 0x200, "\x66\x90", 2);
+	memcpy(file_page + 0x300, "\x66\x90", 2);
+	memcpy(guest_page + 0x300, "\xeb\x05", 2);
+	classify(&sites, &v);
+	assert_int_equal(v.kind, PAGE_JUMP_LABEL_NOP);
+	assert_int_equal(v.bytes[PAGE_JUMP_LABEL_NOP], 4);
+	/* Past the 2 bytes, or into another 2-byte NOP: other. */
+	guest_page[0x202] ^= 0x40;
+	memcpy(file_page + 0x400, "\xeb\x10", 2);
+	memcpy(guest_page + 0x400, "\x89\xf6", 2); /* i386's NOP2 */
+	classify(&sites, &v);
+	assert_int_equal(v.kind, PAGE_MIXED);
+	assert_int_equal(v.bytes[PAGE_JUMP_LABEL_NOP], 4);
+	assert_int_equal(v.bytes[PAGE_OTHER], 3);
+}
+
+/* A site table outranks a pattern, byte by byte; so do data and init. */
+static void site_tables_outrank_the_patterns(void **state)
+{
+	struct span ret = { AT + 0x400, AT + 0x403 }, data = { AT + 0x800, AT + 0x900 };
+	struct page_sites sites = { 0 };
+	struct page_verdict v;
+
+	(void)state;
+	sites.spans[PAGE_RETURN_THUNK] = (struct span_list){ &ret, 1 };
+	sites.spans[PAGE_DATA] = (struct span_list){ &data, 1 };
+	fresh_pages();
+	memcpy(file_page + 0x400, "\xe8\x2b\xb7\x06\x10", 5);
+	memcpy(guest_page + 0x400, NOP5, 5);
+	memcpy(file_page + 0x800, "\xe9\x2b\xb7\x06\x10", 5);
+	memcpy(guest_page + 0x800, NOP5, 5);
+	classify(&sites, &v);
+	assert_int_equal(v.kind, PAGE_MIXED);
+	assert_int_equal(v.diff_bytes, 10);
+	assert_int_equal(v.bytes[PAGE_RETURN_THUNK], 3);
+	assert_int_equal(v.bytes[PAGE_FTRACE_NOP], 2);
+	assert_int_equal(v.bytes[PAGE_DATA], 5);
+	assert_int_equal(v.bytes[PAGE_JUMP_LABEL_NOP], 0);
+}
+
 /* A vmlinux in miniature: one PT_LOAD at VADDR, file offset OFFSET. */
 #define VADDR 0xffffffff81000000ULL
 #define OFFSET 0x1000ULL
@@ -430,6 +555,10 @@ int main(void)
 		cmocka_unit_test(unrelated_change_is_other_and_counted),
 		cmocka_unit_test(several_kinds_make_mixed),
 		cmocka_unit_test(spans_are_found_across_the_page),
+		cmocka_unit_test(fentry_call_turned_nop5_is_ftrace_nop),
+		cmocka_unit_test(call_into_another_nop_is_other),
+		cmocka_unit_test(jumps_turned_nops_are_jump_label_nop),
+		cmocka_unit_test(site_tables_outrank_the_patterns),
 		cmocka_unit_test(site_tables_give_the_call_sites),
 		cmocka_unit_test(sections_give_init_and_data),
 		cmocka_unit_test(init_symbols_take_in_more_sections),

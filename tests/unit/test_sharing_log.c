@@ -27,7 +27,7 @@
 static const char columns[] =
 	"loader,instances,round,instance,file,region,bytes,pages,shared,copied,untouched,"
 	"unchanged,init_freed,data,lock_to_ds,retpoline,return_thunk,static_call,jump_label,"
-	"paravirt,ibt_seal,alternative,other,mixed,unread,other_bytes\n";
+	"paravirt,ibt_seal,alternative,other,mixed,unread,ftrace_nop,jump_label_nop,other_bytes\n";
 
 static const struct section_spec sections[] = {
 	{ ".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, VADDR, 0x2000 },
@@ -85,9 +85,9 @@ static void rows_carry_the_page_kinds(void **state)
 	csv = slurp(test_path("sharing.csv"));
 	assert_non_null(csv);
 	assert_non_null(strstr(csv, "\nmmap,1,0,0,kernel,.text,8192,2,0,0,2,"
-				    "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n"));
+				    "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n"));
 	assert_non_null(strstr(csv, "\nmmap,1,0,0,kernel,.data,4096,1,0,1,0,"
-				    "0,0,1,0,0,0,0,0,0,0,0,0,0,0,0\n"));
+				    "0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n"));
 	free(csv);
 }
 
