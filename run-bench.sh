@@ -394,8 +394,13 @@ run_in_rig() {
 		stall_reason=
 		bench/rig/run.sh --out "$rig_out" --mem "$(rig_mem)" --cpus "$(rig_cpus)" \
 			--stall "$RIG_STALL_SECONDS" -- "${cmd[@]}" >/dev/null &
+		rig_pid=$! rig_dir=$rig_out
+		trap 'rig_interrupted INT' INT
+		trap 'rig_interrupted TERM' TERM
 		status=0
-		watch_rig $! "$rig_out" || status=$?
+		watch_rig "$rig_pid" "$rig_out" || status=$?
+		trap - INT TERM
+		rig_pid=
 		# 125: the rig failed (run.sh); 124: we stopped a stalled rig.
 		[ "$status" -eq 125 ] || [ "$status" -eq 124 ] || return "$status"
 		if [ -z "$stall_reason" ] && [ -e "$rig_out/stalled" ]; then
@@ -412,6 +417,20 @@ run_in_rig() {
 		fi
 		step "restarting the nested rig ($stall_reason); loadbench resumes"
 	done
+}
+
+# SIGINT/SIGTERM while the rig runs: the rig stops with us (run.sh ends its
+# QEMU on TERM; stop_rig makes sure), and the finished rounds stay.
+# shellcheck disable=SC2317 # called by the INT and TERM traps
+rig_interrupted() {
+	if [ -n "${rig_pid:-}" ]; then
+		kill -s TERM "$rig_pid" 2>/dev/null || true
+		stop_rig "$rig_pid" "$rig_dir"
+	fi
+	echo "run-bench: interrupted (SIG$1); the nested rig was stopped. Finished rounds are" \
+		"in $out; continue with build/loadbench --resume $out" >&2
+	[ "$1" = INT ] && exit 130
+	exit 143
 }
 
 # Appends {at, reason, status, console_tail} to OUT/rig_restarts.json. The

@@ -163,6 +163,20 @@ cleanup() {
 	rm -rf "$RUN_DIR"
 }
 
+# SIGINT/SIGTERM: the rig (QEMU, or the timeout that runs it) ends with us;
+# the EXIT trap then stops the daemons and removes the run directory.
+# shellcheck disable=SC2317 # called by the INT and TERM traps
+interrupted() {
+	local qemu
+	qemu=$(rig_qemu_pid) || true
+	kill "$QEMU_PID" 2>/dev/null || true
+	[[ -z "$qemu" ]] || kill "$qemu" 2>/dev/null || true
+	wait "$QEMU_PID" 2>/dev/null || true
+	echo "run.sh: interrupted (SIG$1); the rig was stopped" >&2
+	[[ "$1" == INT ]] && exit 130
+	exit 143
+}
+
 # The rig's QEMU from its pidfile, once it is there and names a live QEMU;
 # a stale or foreign pid is never used.
 rig_qemu_pid() {
@@ -283,7 +297,14 @@ main() {
 		watch_heartbeat &
 		DAEMONS+=("$!")
 	fi
-	"${QEMU[@]}" </dev/null 2>"$OUT_DIR/qemu.log" || rc=$?
+	# In the background, so that a SIGINT/SIGTERM reaches our trap at
+	# once (bash runs traps only between commands) and takes QEMU with us.
+	"${QEMU[@]}" </dev/null 2>"$OUT_DIR/qemu.log" &
+	QEMU_PID=$!
+	trap 'interrupted INT' INT
+	trap 'interrupted TERM' TERM
+	wait "$QEMU_PID" || rc=$?
+	trap - INT TERM
 	stop_relays "$RUN_DIR"
 	[[ ! -e "$OUT_DIR/stalled" ]] ||
 		die "the rig stalled: no heartbeat on its console for $(cat "$OUT_DIR/stalled") s;" \
