@@ -21,13 +21,13 @@ static void digest(struct json_writer *j, const char *key, const char *path)
 	uint64_t bytes;
 	char hex[SHA256_HEX_SIZE];
 
-	json_object_begin(j, key);
-	json_string(j, "path", path);
+	jw_object_begin(j, key);
+	jw_string(j, "path", path);
 	if (path && sha256_file(path, hex, &bytes) == 0) {
-		json_integer(j, "bytes", (long long)bytes);
-		json_string(j, "sha256", hex);
+		jw_integer(j, "bytes", (long long)bytes);
+		jw_string(j, "sha256", hex);
 	}
-	json_object_end(j);
+	jw_object_end(j);
 }
 
 /* The images' digests come from the context (hashed once per run: a 53 MB
@@ -35,93 +35,94 @@ static void digest(struct json_writer *j, const char *key, const char *path)
 void config_record_image(struct json_writer *j, const char *key, const struct image_info *info)
 {
 	if (!info->path) {
-		json_null(j, key);
+		jw_null(j, key);
 		return;
 	}
-	json_object_begin(j, key);
-	json_string(j, "path", info->path);
+	jw_object_begin(j, key);
+	jw_string(j, "path", info->path);
 	if (info->present) {
-		json_integer(j, "bytes", (long long)info->bytes);
-		json_string(j, "sha256", info->sha256);
+		jw_integer(j, "bytes", (long long)info->bytes);
+		jw_string(j, "sha256", info->sha256);
 	}
-	json_object_end(j);
+	jw_object_end(j);
 }
 
 void config_record_lists(struct json_writer *j, const struct bench_config *config)
 {
-	json_array_begin(j, "instances");
+	jw_array_begin(j, "instances");
 	for (unsigned i = 0; i < config->nr_instance_counts; i++)
-		json_integer(j, NULL, config->instance_counts[i]);
-	json_array_end(j);
-	json_array_begin(j, "loaders");
+		jw_integer(j, NULL, config->instance_counts[i]);
+	jw_array_end(j);
+	jw_array_begin(j, "loaders");
 	for (unsigned i = 0; i < config->nr_loaders; i++)
-		json_string(j, NULL, config->loaders[i]);
-	json_array_end(j);
-	json_array_begin(j, "vmms");
+		jw_string(j, NULL, config->loaders[i]);
+	jw_array_end(j);
+	jw_array_begin(j, "vmms");
 	for (unsigned i = 0; i < config->nr_vmms; i++)
-		json_string(j, NULL, config->vmms[i]->name);
-	json_array_end(j);
+		jw_string(j, NULL, config->vmms[i]->name);
+	jw_array_end(j);
 }
 
 void config_record_run_shape(struct json_writer *j, const struct bench_config *config)
 {
-	json_integer(j, "rounds", config->rounds);
+	jw_integer(j, "rounds", config->rounds);
 	/* run_order.c's orders; a change to either must change these names. */
-	json_string(j, "order", run_order_name(config));
-	json_integer(j, "order_seed", (long long)config->order_seed);
-	json_integer(j, "mem_mib", config->mem_mib);
-	json_integer(j, "vcpus", config->vcpus);
-	json_string(j, "cmdline_extra", config->cmdline ? config->cmdline : "");
-	json_number(j, "settle_s", config->settle_s);
-	json_number(j, "timeout_s", config->timeout_s);
+	jw_string(j, "order", run_order_name(config));
+	jw_integer(j, "order_seed", (long long)config->order_seed);
+	jw_integer(j, "mem_mib", config->mem_mib);
+	jw_integer(j, "vcpus", config->vcpus);
+	jw_string(j, "cmdline_extra", config->cmdline ? config->cmdline : "");
+	jw_number(j, "settle_s", config->settle_s);
+	jw_number(j, "timeout_s", config->timeout_s);
 }
 
 static void guest(struct json_writer *j, const struct bench_config *config)
 {
 	config_record_run_shape(j, config);
-	json_string(j, "cache", config->cache);
-	json_string(j, "break_symbol", config->break_symbol);
-	json_string(j, "system_map", config->system_map);
-	json_integer(j, "formats", config->formats);
+	jw_string(j, "cache", config->cache);
+	jw_string(j, "break_symbol", config->break_symbol);
+	jw_string(j, "system_map", config->system_map);
+	jw_integer(j, "formats", config->formats);
 }
 
 static void qemu(struct json_writer *j, const struct bench_config *config,
 		 const struct run_context *ctx)
 {
 	if (!config_has_vmm(config, &backend_qemu)) {
-		json_null(j, "qemu");
+		jw_null(j, "qemu");
 		return;
 	}
-	json_object_begin(j, "qemu");
+	jw_object_begin(j, "qemu");
 	digest(j, "binary", config->qemu);
-	json_string(j, "version", ctx->qemu_version);
-	json_string(j, "machine", config->qemu_machine);
-	json_string(j, "accel", config->qemu_accel);
-	json_string(j, "qemu_init_end", config->qemu_init_end);
-	json_string(j, "private_dir", config->private_dir);
-	json_object_end(j);
+	jw_string(j, "version", ctx->qemu_version);
+	jw_string(j, "machine", config->qemu_machine);
+	jw_string(j, "accel", config->qemu_accel);
+	jw_string(j, "qemu_init_end", config->qemu_init_end);
+	jw_string(j, "private_dir", config->private_dir);
+	jw_object_end(j);
 }
 
-void config_record_print(FILE *f, const struct bench_config *config, const struct run_context *ctx)
+int config_record_print(FILE *f, const struct bench_config *config, const struct run_context *ctx)
 {
 	struct json_writer j;
 
-	json_init(&j, f);
-	json_object_begin(&j, NULL);
-	json_string(&j, "schema", CONFIG_SCHEMA);
+	jw_init(&j, f);
+	jw_object_begin(&j, NULL);
+	jw_string(&j, "schema", CONFIG_SCHEMA);
 	config_record_image(&j, "kernel", &ctx->kernel);
 	config_record_image(&j, "initrd", &ctx->initrd);
 	config_record_lists(&j, config);
 	guest(&j, config);
 	qemu(&j, config, ctx);
 	digest(&j, "loadvm", config->loadvm);
-	json_string(&j, "loadvm_version", ctx->loadvm_version);
-	json_string(&j, "loadbench_version", KVMLB_VERSION " (" KVMLB_GIT_REV ")");
-	json_string(&j, "kvm_mode", ctx->kvm_mode);
-	json_string(&j, "host_kernel", ctx->host_kernel);
-	json_string(&j, "thp", ctx->thp);
-	json_string(&j, "ksm_run", ctx->ksm);
-	json_object_end(&j);
+	jw_string(&j, "loadvm_version", ctx->loadvm_version);
+	jw_string(&j, "loadbench_version", KVMLB_VERSION " (" KVMLB_GIT_REV ")");
+	jw_string(&j, "kvm_mode", ctx->kvm_mode);
+	jw_string(&j, "host_kernel", ctx->host_kernel);
+	jw_string(&j, "thp", ctx->thp);
+	jw_string(&j, "ksm_run", ctx->ksm);
+	jw_object_end(&j);
+	return jw_finish(&j);
 }
 
 int config_record_write(const char *dir, const struct bench_config *config,
@@ -132,7 +133,8 @@ int config_record_write(const char *dir, const struct bench_config *config,
 
 	if (!f)
 		return -1;
-	config_record_print(f, config, ctx);
+	if (config_record_print(f, config, ctx))
+		atomic_fail(&af);
 	return atomic_commit(&af);
 }
 
@@ -180,7 +182,7 @@ int config_record_check(const char *dir, const struct bench_config *config,
 	char *now = NULL, *stored;
 	size_t len = 0;
 	FILE *mem = open_memstream(&now, &len);
-	int same;
+	int same, printed;
 
 	snprintf(path, sizeof(path), "%s/config.json", dir);
 	stored = read_all(path);
@@ -191,8 +193,14 @@ int config_record_check(const char *dir, const struct bench_config *config,
 		free(now);
 		return -1;
 	}
-	config_record_print(mem, config, ctx);
-	fclose(mem);
+	printed = config_record_print(mem, config, ctx) == 0;
+	printed &= fclose(mem) == 0;
+	if (!printed) {
+		pr_errno("--resume %s: cannot compare with its config.json", dir);
+		free(stored);
+		free(now);
+		return -1;
+	}
 	same = strcmp(stored, now) == 0;
 	if (!same) {
 		first_difference(stored, now, there, sizeof(there));

@@ -24,8 +24,8 @@ void config_record_run_shape(struct json_writer *j, const struct bench_config *c
 /* An image's path, size and digest as an object under key (null if none). */
 void config_record_image(struct json_writer *j, const char *key, const struct image_info *info);
 
-/* Writes the record of this run to f. */
-void config_record_print(FILE *f, const struct bench_config *config, const struct run_context *ctx);
+/* Writes the record of this run to f: 0, or -1 as jw_finish (json_writer.h). */
+int config_record_print(FILE *f, const struct bench_config *config, const struct run_context *ctx);
 
 /* DIR/config.json, atomically; -1 after a one-line error. */
 int config_record_write(const char *dir, const struct bench_config *config,

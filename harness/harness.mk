@@ -10,11 +10,15 @@ LOADBENCH_SRCS := $(wildcard harness/*.c) common/log.c common/parse.c common/sma
 LOADBENCH_LIB_SRCS := $(filter-out harness/main.c,$(LOADBENCH_SRCS))
 LOADBENCH_OBJS := $(LOADBENCH_SRCS:%.c=$(BUILD)/obj/%.o)
 LOADBENCH_LIB_OBJS := $(LOADBENCH_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+# JSON output (json_writer.c) through Debian's libjansson-dev.
+JANSSON_CFLAGS := $(shell pkg-config --cflags jansson)
+JANSSON_LIBS := $(shell pkg-config --libs jansson)
+CFLAGS += $(JANSSON_CFLAGS)
 
 all: $(BUILD)/loadbench
 
 $(BUILD)/loadbench: $(LOADBENCH_OBJS)
-	$(CC) $(LDFLAGS) $^ -lelf -lz -llzma -llz4 -lzstd -lm $(TRACEFS_LIBS) -o $@
+	$(CC) $(LDFLAGS) $^ -lelf -lz -llzma -llz4 -lzstd -lm $(TRACEFS_LIBS) $(JANSSON_LIBS) -o $@
 
 # sharemap: page-level sharing attribution for running VMMs (a user tool;
 # loadbench uses the same code for sharing.csv).

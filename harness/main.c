@@ -393,8 +393,8 @@ static int write_outputs(const struct run *run, const struct run_summary *summar
 		 (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec) / 1e3;
 	if (run->config.formats & FORMAT_JSON) {
 		f = atomic_open(&af, run->out_dir, "summary.json");
-		if (f)
-			summary_json_write(f, summary, &run->ctx, cpu_ms);
+		if (f && summary_json_write(f, summary, &run->ctx, cpu_ms))
+			atomic_fail(&af);
 		err |= !f || atomic_commit(&af);
 	}
 	if (run->config.formats & FORMAT_TEXT) {

@@ -16,62 +16,62 @@ static void write_metric(struct json_writer *j, const char *key, const struct me
 {
 	const struct sample_stats *s = &m->stats;
 
-	json_object_begin(j, key);
-	json_integer(j, "n", s->n);
+	jw_object_begin(j, key);
+	jw_integer(j, "n", s->n);
 	if (s->n == 0) {
 		/* Nothing measured: null, never a made-up zero. */
-		json_null(j, "median");
-		json_null(j, "mean");
+		jw_null(j, "median");
+		jw_null(j, "mean");
 	} else {
-		json_number(j, "median", s->median);
-		json_number(j, "mean", s->mean);
-		json_number(j, "min", s->min);
-		json_number(j, "max", s->max);
-		json_number(j, "stddev", s->stddev);
-		json_number(j, "ci95", s->ci95);
+		jw_number(j, "median", s->median);
+		jw_number(j, "mean", s->mean);
+		jw_number(j, "min", s->min);
+		jw_number(j, "max", s->max);
+		jw_number(j, "stddev", s->stddev);
+		jw_number(j, "ci95", s->ci95);
 	}
 	/* The median of samples some of which are lower bounds may be one too. */
-	json_bool(j, "lower_bound", s->n && m->lower_bound);
-	json_integer(j, "censored", m->nr_censored);
-	json_integer(j, "excluded", m->excluded);
-	json_array_begin(j, "samples");
+	jw_bool(j, "lower_bound", s->n && m->lower_bound);
+	jw_integer(j, "censored", m->nr_censored);
+	jw_integer(j, "excluded", m->excluded);
+	jw_array_begin(j, "samples");
 	for (unsigned i = 0; i < m->nr_samples; i++)
-		json_number(j, NULL, m->samples[i]);
-	json_array_end(j);
-	json_array_begin(j, "sample_rounds");
+		jw_number(j, NULL, m->samples[i]);
+	jw_array_end(j);
+	jw_array_begin(j, "sample_rounds");
 	for (unsigned i = 0; i < m->nr_samples; i++)
-		json_integer(j, NULL, m->sample_rounds[i]);
-	json_array_end(j);
-	json_array_begin(j, "censored_rounds");
+		jw_integer(j, NULL, m->sample_rounds[i]);
+	jw_array_end(j);
+	jw_array_begin(j, "censored_rounds");
 	for (unsigned i = 0; i < m->nr_samples; i++)
 		if (m->sample_censored[i])
-			json_integer(j, NULL, m->sample_rounds[i]);
-	json_array_end(j);
-	json_object_end(j);
+			jw_integer(j, NULL, m->sample_rounds[i]);
+	jw_array_end(j);
+	jw_object_end(j);
 }
 
 static void write_statuses(struct json_writer *j, const char *key, const unsigned int *status)
 {
-	json_object_begin(j, key);
+	jw_object_begin(j, key);
 	for (int s = 0; s < NR_INSTANCE_STATUSES; s++)
-		json_integer(j, instance_status_name(s), status[s]);
-	json_object_end(j);
+		jw_integer(j, instance_status_name(s), status[s]);
+	jw_object_end(j);
 }
 
 /* Each round's instances by how they ended: what its samples stand on. */
 static void write_rounds(struct json_writer *j, const struct run_summary *summary,
 			 const struct group_summary *g)
 {
-	json_array_begin(j, "rounds");
+	jw_array_begin(j, "rounds");
 	for (unsigned r = 0; r < summary->config->rounds; r++) {
-		json_object_begin(j, NULL);
-		json_integer(j, "round", r);
-		json_integer(j, "launched", g->rounds[r].launched);
+		jw_object_begin(j, NULL);
+		jw_integer(j, "round", r);
+		jw_integer(j, "launched", g->rounds[r].launched);
 		for (int s = 0; s < NR_INSTANCE_STATUSES; s++)
-			json_integer(j, instance_status_name(s), g->rounds[r].status[s]);
-		json_object_end(j);
+			jw_integer(j, instance_status_name(s), g->rounds[r].status[s]);
+		jw_object_end(j);
 	}
-	json_array_end(j);
+	jw_array_end(j);
 }
 
 /* What the page cache held, as counted: at the start and at each launch. */
@@ -82,39 +82,39 @@ static void write_page_cache(struct json_writer *j, const struct run_summary *su
 	const struct cache_summary *c = &summary->cache;
 	uint64_t pages = image_cache_pages(&ctx->cache);
 
-	json_object_begin(j, "page_cache");
-	json_string(j, "mode", config->cache);
-	json_integer(j, "image_pages", (long long)pages);
-	json_array_begin(j, "files");
+	jw_object_begin(j, "page_cache");
+	jw_string(j, "mode", config->cache);
+	jw_integer(j, "image_pages", (long long)pages);
+	jw_array_begin(j, "files");
 	for (unsigned i = 0; i < ctx->cache.nr_files; i++) {
 		const struct image_cache_file *f = &ctx->cache.files[i];
 
-		json_object_begin(j, NULL);
-		json_string(j, "role", f->role);
-		json_string(j, "path", f->path);
-		json_integer(j, "pages", (long long)f->pages);
-		json_integer(j, "resident_at_start", (long long)f->resident_at_start);
-		json_object_end(j);
+		jw_object_begin(j, NULL);
+		jw_string(j, "role", f->role);
+		jw_string(j, "path", f->path);
+		jw_integer(j, "pages", (long long)f->pages);
+		jw_integer(j, "resident_at_start", (long long)f->resident_at_start);
+		jw_object_end(j);
 	}
-	json_array_end(j);
-	json_integer(j, "resident_at_start", (long long)image_cache_resident_at_start(&ctx->cache));
+	jw_array_end(j);
+	jw_integer(j, "resident_at_start", (long long)image_cache_resident_at_start(&ctx->cache));
 	if (pages)
-		json_number(j, "resident_fraction_at_start",
-			    (double)image_cache_resident_at_start(&ctx->cache) / (double)pages);
+		jw_number(j, "resident_fraction_at_start",
+			  (double)image_cache_resident_at_start(&ctx->cache) / (double)pages);
 	else
-		json_null(j, "resident_fraction_at_start");
-	json_object_begin(j, "resident_at_launch");
-	json_integer(j, "rounds", c->rounds);
-	json_integer(j, "rounds_with_pages", c->rounds_with_pages);
+		jw_null(j, "resident_fraction_at_start");
+	jw_object_begin(j, "resident_at_launch");
+	jw_integer(j, "rounds", c->rounds);
+	jw_integer(j, "rounds_with_pages", c->rounds_with_pages);
 	if (c->rounds) {
-		json_integer(j, "min", c->min_pages);
-		json_integer(j, "max", c->max_pages);
+		jw_integer(j, "min", c->min_pages);
+		jw_integer(j, "max", c->max_pages);
 	} else {
-		json_null(j, "min");
-		json_null(j, "max");
+		jw_null(j, "min");
+		jw_null(j, "max");
 	}
 	/* In the order the rounds ran (rounds.log's steps). */
-	json_array_begin(j, "per_round");
+	jw_array_begin(j, "per_round");
 	for (unsigned step = 0; summary->timings && step < plan_steps(config); step++) {
 		struct plan_step p = plan_step(config, step);
 		long long resident = summary->timings[(size_t)summary_group_index(
@@ -124,13 +124,13 @@ static void write_page_cache(struct json_writer *j, const struct run_summary *su
 					     .resident_pages;
 
 		if (resident < 0)
-			json_null(j, NULL);
+			jw_null(j, NULL);
 		else
-			json_integer(j, NULL, resident);
+			jw_integer(j, NULL, resident);
 	}
-	json_array_end(j);
-	json_object_end(j);
-	json_object_end(j);
+	jw_array_end(j);
+	jw_object_end(j);
+	jw_object_end(j);
 }
 
 /* How the times were taken (point_timing.h): the method asked for, and
@@ -140,22 +140,22 @@ static void write_timing(struct json_writer *j, const struct run_summary *summar
 	struct timing_counts counts;
 
 	timing_count(summary->results, summary->nr_results, &counts);
-	json_object_begin(j, "timing");
-	json_string(j, "method", summary->config->tracefs_timing ? "tracefs" : "vmm");
-	json_string(j, "why", summary->config->timing_why);
-	json_object_begin(j, "time_zero");
+	jw_object_begin(j, "timing");
+	jw_string(j, "method", summary->config->tracefs_timing ? "tracefs" : "vmm");
+	jw_string(j, "why", summary->config->timing_why);
+	jw_object_begin(j, "time_zero");
 	for (int z = 0; z < NR_ZEROS; z++)
-		json_integer(j, zero_name(z), counts.zero[z]);
-	json_object_end(j);
-	json_object_begin(j, "points");
+		jw_integer(j, zero_name(z), counts.zero[z]);
+	jw_object_end(j);
+	jw_object_begin(j, "points");
 	for (int p = 0; p < NR_POINTS; p++) {
-		json_object_begin(j, bench_point_name(p));
+		jw_object_begin(j, bench_point_name(p));
 		for (int t = 0; t < NR_TIMINGS; t++)
-			json_integer(j, timing_name(t), counts.point[p][t]);
-		json_object_end(j);
+			jw_integer(j, timing_name(t), counts.point[p][t]);
+		jw_object_end(j);
 	}
-	json_object_end(j);
-	json_object_end(j);
+	jw_object_end(j);
+	jw_object_end(j);
 }
 
 static void write_context(struct json_writer *j, const struct run_context *ctx,
@@ -163,63 +163,63 @@ static void write_context(struct json_writer *j, const struct run_context *ctx,
 {
 	const struct bench_config *config = summary->config;
 
-	json_object_begin(j, "context");
-	json_string(j, "date", ctx->date);
-	json_string(j, "host", ctx->host);
-	json_string(j, "host_kernel", ctx->host_kernel);
-	json_string(j, "cpu", ctx->cpu);
-	json_string(j, "kvm_mode", ctx->kvm_mode);
+	jw_object_begin(j, "context");
+	jw_string(j, "date", ctx->date);
+	jw_string(j, "host", ctx->host);
+	jw_string(j, "host_kernel", ctx->host_kernel);
+	jw_string(j, "cpu", ctx->cpu);
+	jw_string(j, "kvm_mode", ctx->kvm_mode);
 	write_page_cache(j, summary, ctx);
-	json_string(j, "thp", ctx->thp);
-	json_string(j, "ksm_run", ctx->ksm);
-	json_string(j, "loadvm_version", ctx->loadvm_version);
-	json_string(j, "loadbench_version", KVMLB_VERSION " (" KVMLB_GIT_REV ")");
+	jw_string(j, "thp", ctx->thp);
+	jw_string(j, "ksm_run", ctx->ksm);
+	jw_string(j, "loadvm_version", ctx->loadvm_version);
+	jw_string(j, "loadbench_version", KVMLB_VERSION " (" KVMLB_GIT_REV ")");
 	config_record_image(j, "kernel", &ctx->kernel);
 	config_record_image(j, "initrd", &ctx->initrd);
-	json_integer(j, "resumes", ctx->resumes);
+	jw_integer(j, "resumes", ctx->resumes);
 	write_timing(j, summary);
 	if (config_has_vmm(config, &backend_qemu)) {
-		json_object_begin(j, "qemu");
-		json_string(j, "path", config->qemu);
-		json_string(j, "version", ctx->qemu_version);
-		json_string(j, "machine", config->qemu_machine);
-		json_string(j, "accel", config->qemu_accel);
-		json_string(j, "qemu_init_end", config->qemu_init_end);
-		json_string(j, "qemu_init_end_why", config->qemu_init_end_why);
-		json_string(j, "private_dir", config->private_dir);
-		json_object_end(j);
+		jw_object_begin(j, "qemu");
+		jw_string(j, "path", config->qemu);
+		jw_string(j, "version", ctx->qemu_version);
+		jw_string(j, "machine", config->qemu_machine);
+		jw_string(j, "accel", config->qemu_accel);
+		jw_string(j, "qemu_init_end", config->qemu_init_end);
+		jw_string(j, "qemu_init_end_why", config->qemu_init_end_why);
+		jw_string(j, "private_dir", config->private_dir);
+		jw_object_end(j);
 	}
-	json_object_end(j);
+	jw_object_end(j);
 }
 
 static void write_config(struct json_writer *j, const struct bench_config *config)
 {
-	json_object_begin(j, "config");
+	jw_object_begin(j, "config");
 	config_record_lists(j, config);
 	config_record_run_shape(j, config);
-	json_string(j, "break_symbol", config->break_symbol);
-	json_string(j, "breakpoint", config->break_status);
-	json_object_end(j);
+	jw_string(j, "break_symbol", config->break_symbol);
+	jw_string(j, "breakpoint", config->break_status);
+	jw_object_end(j);
 }
 
 static void write_failures(struct json_writer *j, const struct run_summary *summary,
 			   const struct group_summary *g)
 {
-	json_array_begin(j, "failures");
+	jw_array_begin(j, "failures");
 	for (size_t i = 0; i < summary->nr_results; i++) {
 		const struct instance_result *r = &summary->results[i];
 
 		if (r->loader != g->loader || r->instances != g->instances ||
 		    r->status == INSTANCE_OK)
 			continue;
-		json_object_begin(j, NULL);
-		json_integer(j, "round", r->round);
-		json_integer(j, "instance", r->index);
-		json_string(j, "status", instance_status_name(r->status));
-		json_string(j, "reason", r->reason);
-		json_object_end(j);
+		jw_object_begin(j, NULL);
+		jw_integer(j, "round", r->round);
+		jw_integer(j, "instance", r->index);
+		jw_string(j, "status", instance_status_name(r->status));
+		jw_string(j, "reason", r->reason);
+		jw_object_end(j);
 	}
-	json_array_end(j);
+	jw_array_end(j);
 }
 
 /* Where each instance's linux_start_kernel came from: port or breakpoint. */
@@ -228,7 +228,7 @@ static void write_kernel_sources(struct json_writer *j, const struct run_summary
 {
 	static const char *const sources[] = { "port", "breakpoint" };
 
-	json_object_begin(j, "linux_start_kernel_sources");
+	jw_object_begin(j, "linux_start_kernel_sources");
 	for (size_t s = 0; s < sizeof(sources) / sizeof(sources[0]); s++) {
 		long long count = 0;
 
@@ -239,78 +239,79 @@ static void write_kernel_sources(struct json_writer *j, const struct run_summary
 				 r->point_ns[POINT_LINUX_START_KERNEL] >= 0 &&
 				 strcmp(r->point_source[POINT_LINUX_START_KERNEL], sources[s]) == 0;
 		}
-		json_integer(j, sources[s], count);
+		jw_integer(j, sources[s], count);
 	}
-	json_object_end(j);
+	jw_object_end(j);
 }
 
 /* How a VMM whose points are stamped on arrival got them (QEMU). */
 static void write_arrival(struct json_writer *j, const struct group_summary *g)
 {
-	json_object_begin(j, "vmm_init_end_sources");
+	jw_object_begin(j, "vmm_init_end_sources");
 	for (unsigned s = 0; s < NR_INIT_END_SOURCES; s++)
-		json_integer(j, init_end_source_name(s), g->init_end_sources[s]);
-	json_object_end(j);
-	json_object_begin(j, "arrival_ms");
+		jw_integer(j, init_end_source_name(s), g->init_end_sources[s]);
+	jw_object_end(j);
+	jw_object_begin(j, "arrival_ms");
 	for (int a = 0; a < NR_ARRIVAL_METRICS; a++)
 		write_metric(j, arrival_metric_name(a), &g->arrival_ms[a]);
-	json_object_end(j);
+	jw_object_end(j);
 }
 
 static void write_group(struct json_writer *j, const struct run_summary *summary,
 			const struct group_summary *g)
 {
-	json_object_begin(j, NULL);
-	json_string(j, "loader", summary->config->loaders[g->loader]);
-	json_string(j, "vmm", loader_backend(summary->config, g->loader)->name);
-	json_integer(j, "instances", g->instances);
-	json_integer(j, "launched", g->launched);
-	json_integer(j, "booted", g->booted);
-	json_integer(j, "failed", g->failed);
-	json_integer(j, "swapped", g->swapped);
+	jw_object_begin(j, NULL);
+	jw_string(j, "loader", summary->config->loaders[g->loader]);
+	jw_string(j, "vmm", loader_backend(summary->config, g->loader)->name);
+	jw_integer(j, "instances", g->instances);
+	jw_integer(j, "launched", g->launched);
+	jw_integer(j, "booted", g->booted);
+	jw_integer(j, "failed", g->failed);
+	jw_integer(j, "swapped", g->swapped);
 	write_statuses(j, "instances_by_status", g->status);
 	write_rounds(j, summary, g);
 	write_failures(j, summary, g);
 	write_kernel_sources(j, summary, g);
-	json_object_begin(j, "memory_kb");
+	jw_object_begin(j, "memory_kb");
 	for (int m = 0; m < NR_MEM_METRICS; m++)
 		write_metric(j, mem_metric_name(m), &g->mem_kb[m]);
-	json_object_end(j);
-	json_object_begin(j, "trace_ms");
+	jw_object_end(j);
+	jw_object_begin(j, "trace_ms");
 	for (int p = 0; p < NR_POINTS; p++)
 		write_metric(j, bench_point_name(p), &g->point_ms[p]);
-	json_object_end(j);
-	json_object_begin(j, "delta_ms");
+	jw_object_end(j);
+	jw_object_begin(j, "delta_ms");
 	for (int p = 0; p < NR_POINTS; p++)
 		write_metric(j, bench_point_name(p), &g->delta_ms[p]);
-	json_object_end(j);
-	json_object_begin(j, "rusage");
+	jw_object_end(j);
+	jw_object_begin(j, "rusage");
 	for (int u = 0; u < NR_USAGE_METRICS; u++)
 		write_metric(j, usage_metric_name(u), &g->usage[u]);
-	json_object_end(j);
-	json_object_begin(j, "harness");
+	jw_object_end(j);
+	jw_object_begin(j, "harness");
 	for (int h = 0; h < NR_HARNESS_METRICS; h++)
 		write_metric(j, harness_metric_name(h), &g->harness[h]);
-	json_object_end(j);
+	jw_object_end(j);
 	if (g->has_arrival)
 		write_arrival(j, g);
-	json_object_end(j);
+	jw_object_end(j);
 }
 
-void summary_json_write(FILE *f, const struct run_summary *summary, const struct run_context *ctx,
-			double harness_cpu_ms)
+int summary_json_write(FILE *f, const struct run_summary *summary, const struct run_context *ctx,
+		       double harness_cpu_ms)
 {
 	struct json_writer j;
 
-	json_init(&j, f);
-	json_object_begin(&j, NULL);
-	json_string(&j, "schema", SUMMARY_SCHEMA);
+	jw_init(&j, f);
+	jw_object_begin(&j, NULL);
+	jw_string(&j, "schema", SUMMARY_SCHEMA);
 	write_context(&j, ctx, summary);
 	write_config(&j, summary->config);
-	json_number(&j, "harness_cpu_ms", harness_cpu_ms);
-	json_array_begin(&j, "results");
+	jw_number(&j, "harness_cpu_ms", harness_cpu_ms);
+	jw_array_begin(&j, "results");
 	for (unsigned i = 0; i < summary->nr_groups; i++)
 		write_group(&j, summary, &summary->groups[i]);
-	json_array_end(&j);
-	json_object_end(&j);
+	jw_array_end(&j);
+	jw_object_end(&j);
+	return jw_finish(&j);
 }

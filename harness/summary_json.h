@@ -19,7 +19,9 @@
  * each point's timing (point_timing.h). */
 #define SUMMARY_SCHEMA "kvm-loadbench/summary/5"
 
-void summary_json_write(FILE *f, const struct run_summary *summary, const struct run_context *ctx,
-			double harness_cpu_ms);
+/* 0, or -1 with errno (json_writer.h's jw_finish): nothing written, or a
+ * stream error. */
+int summary_json_write(FILE *f, const struct run_summary *summary, const struct run_context *ctx,
+		       double harness_cpu_ms);
 
 #endif

@@ -19,7 +19,7 @@ TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/obj/%.o) \
 
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Icommon -Iloader -Iharness $(LDFLAGS) $< $(TEST_SUPPORT_OBJS) $(LOADVM_LIBS) $(TRACEFS_LIBS) -lproc2 -lcmocka -o $@
+	$(CC) $(CFLAGS) -Icommon -Iloader -Iharness $(LDFLAGS) $< $(TEST_SUPPORT_OBJS) $(LOADVM_LIBS) $(TRACEFS_LIBS) $(JANSSON_LIBS) -lproc2 -lcmocka -o $@
 
 .PHONY: test-bins test-fast
 test-bins: $(TEST_BINS) all $(BUILD)/kvm-mode

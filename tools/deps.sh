@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages_for() {
 	case "$1" in
-	build) echo "gcc make pkg-config libc6-dev libelf-dev zlib1g-dev liblzma-dev liblz4-dev libzstd-dev libtracefs-dev libtraceevent-dev musl-tools" ;;
+	build) echo "gcc make pkgconf libc6-dev libelf-dev zlib1g-dev liblzma-dev liblz4-dev libzstd-dev libtracefs-dev libtraceevent-dev libjansson-dev musl-tools" ;;
 	test) echo "libcmocka-dev libproc2-dev smem python3 acpica-tools" ;;
 	kernel) echo "apt-utils dpkg lz4 zstd xz-utils gzip cpio" ;;
 	rig) echo "qemu-system-x86 busybox-static cpio e2fsprogs" ;;

@@ -255,8 +255,9 @@ static void guest_console_reaches_reason_csv_and_json(void **state)
 
 	f = open_memstream(&text, &len);
 	assert_non_null(f);
-	json_init(&j, f);
-	json_string(&j, NULL, row.reason);
+	jw_init(&j, f);
+	jw_string(&j, NULL, row.reason);
+	assert_int_equal(jw_finish(&j), 0);
 	assert_int_equal(fclose(f), 0);
 	assert_string_equal(text, want_json);
 	assert_int_equal(python_run(PY_STRICT_JSON, text, 0), 0);

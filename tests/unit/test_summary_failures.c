@@ -227,7 +227,7 @@ static void write_tables(FILE *f)
 
 static void write_json(FILE *f)
 {
-	summary_json_write(f, &summary, &ctx, 1.5);
+	assert_int_equal(summary_json_write(f, &summary, &ctx, 1.5), 0);
 }
 
 static void tables_say_what_failed_and_what_it_cost(void **state)

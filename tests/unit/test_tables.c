@@ -169,8 +169,8 @@ static void swapped_instances_are_counted(void **state)
 	assert_int_equal(summary_group(&s, 0, 1)->swapped, 0);
 	f = open_memstream(&json, &len);
 	assert_non_null(f);
-	summary_json_write(f, &s, &ctx, 0);
-	fclose(f);
+	assert_int_equal(summary_json_write(f, &s, &ctx, 0), 0);
+	assert_int_equal(fclose(f), 0);
 	assert_int_equal(python_run(check, json, 0), 0);
 	free(json);
 	summary_free(&s);
