@@ -78,7 +78,7 @@ lint: $(BUILD)/gen/version.h
 		--inline-suppr --suppress=missingIncludeSystem -D__x86_64__ -D_GNU_SOURCE \
 		-Iinclude -Icommon -Iloader -Iharness -I$(BUILD)/gen $(LINT_C_SRCS)
 	clang-tidy --quiet $(LINT_C_SRCS) -- -std=c11 -D_GNU_SOURCE -Iinclude -Icommon \
-		-Iloader -Iharness -Ibench/probe -I$(BUILD)/gen 2>/dev/null
+		-Iloader -Iharness -Ibench/probe -I$(BUILD)/gen $(TRACEFS_CFLAGS) 2>/dev/null
 	shellcheck -x $(LINT_SH)
 
 FORMAT_SRCS := $(LINT_C_SRCS) bench/probe/probe.c $(wildcard include/*.h loader/*.h \
