@@ -522,7 +522,7 @@ static int choose_order(struct bench_config *config)
 
 int bench_config_parse(int argc, char **argv, struct bench_config *config)
 {
-	uint64_t pvh_entry;
+	struct kernel_facts kernel;
 	int opt;
 
 	set_defaults(config);
@@ -557,12 +557,13 @@ int bench_config_parse(int argc, char **argv, struct bench_config *config)
 	if (config->resume_dir)
 		config->out_dir = config->resume_dir;
 	/* Inputs first: the breakpoint's symbol lookup reads the kernel. */
-	if (resolve_loaders(config) || input_check(config, &pvh_entry) || choose_breakpoint(config))
+	if (resolve_loaders(config) || input_check(config, &kernel) || choose_breakpoint(config))
 		return -1;
 	for (unsigned v = 0; v < config->nr_vmms; v++)
 		if (config->vmms[v]->check(config))
 			return -1;
 	choose_qemu_init_end(config);
-	choose_timing(config, pvh_entry);
+	choose_timing(config, kernel.pvh_entry);
+	config->kernel_elf = kernel.elf_path ? kernel.elf_path : config->kernel;
 	return choose_order(config);
 }

@@ -35,6 +35,7 @@ struct bench_config {
 	const struct vmm_backend *vmms[MAX_VMMS]; /* --vmm, in the order given */
 	unsigned int nr_vmms;
 	const char *kernel;
+	const char *kernel_elf; /* the ELF the VMMs map: kernel, or its unpacked copy */
 	const char *initrd;
 	const char *cmdline; /* appended to loadvm's default */
 	unsigned int mem_mib;

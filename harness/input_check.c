@@ -47,7 +47,7 @@ static int cmdline_fits(const struct bench_config *config)
 }
 
 /* What loadvm does with the images in open_images(), with the same code. */
-static int loadvm_accepts_images(const struct bench_config *config, uint64_t *pvh_entry)
+static int loadvm_accepts_images(const struct bench_config *config, struct kernel_facts *facts)
 {
 	const uint64_t ram = (uint64_t)config->mem_mib << 20;
 	const struct image_limits limits = { ram, BOOT_DATA_END };
@@ -58,19 +58,21 @@ static int loadvm_accepts_images(const struct bench_config *config, uint64_t *pv
 
 	if (kernel_file_open(&file, &image, config->kernel, &limits))
 		return -1;
-	*pvh_entry = image.pvh_entry;
+	facts->pvh_entry = image.pvh_entry;
+	facts->elf_path = file.elf_path; /* static: it outlives the check */
 	ret = config->initrd && initrd_open(&initrd, config->initrd, ram, kernel_image_end(&image));
 	initrd_close(&initrd);
 	kernel_image_close(&image);
 	return ret ? -1 : 0;
 }
 
-int input_check(const struct bench_config *config, uint64_t *pvh_entry)
+int input_check(const struct bench_config *config, struct kernel_facts *facts)
 {
-	*pvh_entry = 0;
+	facts->pvh_entry = 0;
+	facts->elf_path = NULL;
 	if (regular_file(config->kernel) || regular_file(config->initrd))
 		return -1;
 	if (!config_has_vmm(config, &backend_loadvm))
 		return 0;
-	return cmdline_fits(config) || loadvm_accepts_images(config, pvh_entry) ? -1 : 0;
+	return cmdline_fits(config) || loadvm_accepts_images(config, facts) ? -1 : 0;
 }

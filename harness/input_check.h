@@ -12,8 +12,13 @@ struct bench_config;
 
 #include <stdint.h>
 
-/* 0, or -1 after one line naming the input. *pvh_entry: where loadvm will
- * start the kernel (0 if loadvm is not measured). */
-int input_check(const struct bench_config *config, uint64_t *pvh_entry);
+/* What loadvm will make of the kernel (loadvm measured; else 0 and NULL). */
+struct kernel_facts {
+	uint64_t pvh_entry;	/* where it starts the kernel */
+	const char *elf_path; /* the ELF it maps: --kernel, or a bzImage's unpacked copy */
+};
+
+/* 0, or -1 after one line naming the input. */
+int input_check(const struct bench_config *config, struct kernel_facts *facts);
 
 #endif

@@ -311,7 +311,7 @@ static int start_fresh(struct run *run)
 	const char *dir = run->out_dir;
 
 	if (raw_csv_open(&run->csv, dir) ||
-	    sharing_log_open(&run->sharing, dir, run->config.kernel, run->config.initrd) ||
+	    sharing_log_open(&run->sharing, dir, run->config.kernel_elf, run->config.initrd) ||
 	    journal_start(&run->journal, dir, raw_csv_bytes(&run->csv),
 			  sharing_log_bytes(&run->sharing)))
 		return EXIT_WRITE;
@@ -326,7 +326,7 @@ static int reload(struct run *run)
 	long nr;
 
 	if (raw_csv_reopen(&run->csv, run->out_dir, run->journal.csv_bytes) ||
-	    sharing_log_reopen(&run->sharing, run->out_dir, config->kernel, config->initrd,
+	    sharing_log_reopen(&run->sharing, run->out_dir, config->kernel_elf, config->initrd,
 			       run->journal.sharing_bytes))
 		return EXIT_USAGE;
 	nr = raw_csv_load(run->csv.partial, run->journal.csv_bytes, config, run->results,

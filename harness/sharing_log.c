@@ -63,7 +63,7 @@ static int fill_log(struct sharing_log *log, const char *dir, const char *kernel
 	log->kernel = kernel;
 	log->initrd = initrd;
 	if (sharemap_elf_regions(kernel, &log->regions, &log->nr_regions) != 0)
-		log->nr_regions = 0; /* a bzImage: its sections live in the unpacked copy */
+		log->nr_regions = 0; /* not an ELF: no sections to attribute */
 	if (log->nr_regions && page_sites_from_elf(kernel, &log->kernel_sites)) {
 		pr_errno("%s: cannot read its patch sites", kernel);
 		return -1;

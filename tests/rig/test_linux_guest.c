@@ -207,6 +207,44 @@ static void loadbench_names_a_panicked_guest(void **state)
 	free(csv);
 }
 
+/* A bzImage is mapped through its unpacked copy: sharing.csv attributes
+ * the pages of that ELF, section by section. */
+static void loadbench_attributes_a_bzimage_through_its_unpacked_elf(void **state)
+{
+	const char *dir = test_path("bench-bzimage");
+	const char *argv[] = { loadbench_path(),
+			       "--kernel",
+			       BZIMAGE,
+			       "--initrd",
+			       INITRD,
+			       "--loaders",
+			       "mmap",
+			       "--instances",
+			       "1",
+			       "--rounds",
+			       "1",
+			       "--settle",
+			       "0",
+			       "--timeout",
+			       "170",
+			       "--out",
+			       dir,
+			       "--quiet",
+			       NULL };
+	char *csv;
+
+	(void)state;
+	assert_int_equal(run_cmd(argv, test_path("out.txt"), test_path("err.txt"), BOOT_TIMEOUT_S),
+			 0);
+	csv = slurp(test_path("bench-bzimage/sharing.csv"));
+	assert_non_null(csv);
+	printf("# %.*s\n", (int)strcspn(csv, "\n"), csv);
+	assert_non_null(strstr(csv, "\nmmap,1,0,0,kernel,.text,"));
+	assert_non_null(strstr(csv, "\nmmap,1,0,0,kernel,.data,"));
+	assert_non_null(strstr(csv, "\nmmap,1,0,0,initrd,initrd,"));
+	free(csv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +254,7 @@ int main(void)
 		cmocka_unit_test(two_vcpus_come_up),
 		cmocka_unit_test(mmap_guests_share_the_kernel_and_copy_guests_do_not),
 		cmocka_unit_test(loadbench_names_a_panicked_guest),
+		cmocka_unit_test(loadbench_attributes_a_bzimage_through_its_unpacked_elf),
 	};
 
 	require_kvm("test_linux_guest");
