@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Another way to share: KSM. N guests with the ksm loader (copy, then
-# MADV_MERGEABLE over the image pages) and ksmd running, next to N guests
-# with the mmap loader: per-instance USS/PSS reached, pages merged, the time
-# until merging settled, and the CPU ksmd spent. Needs root (ksmd's
-# settings are changed and restored afterwards).
+# Another way to share: KSM. N guests per loader, one loader after the
+# other: ksm (copy, then MADV_MERGEABLE over the image pages) and mmap-ksm
+# (mmap, then MADV_MERGEABLE: ksmd merges the pages every guest wrote the
+# same way) with ksmd running, copy and mmap without it. Per instance: USS
+# and PSS reached, the image bytes (PT_LOAD + initrd) kept out of its
+# private memory against copy's USS, pages merged, the time until merging
+# settled, and the CPU ksmd spent. Needs root (ksmd's settings are changed
+# and restored afterwards).
 #
 #   bench/ksm.sh [--instances N] [--kernel FILE] [--initrd FILE] [--scan PAGES]
+#                [--loaders LIST]
 #
-# Default: 4 instances of the probe guest, ksmd scanning 1000 pages per 20 ms.
+# Default: 4 instances of the probe guest, loaders copy,mmap,ksm,mmap-ksm,
+# ksmd scanning 1000 pages per 20 ms.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +20,7 @@ n=4
 kernel=build/probe.elf
 initrd=
 scan=1000
+loaders=copy,mmap,ksm,mmap-ksm
 ksm=/sys/kernel/mm/ksm
 
 die() {
@@ -28,7 +34,12 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=${2:?} && shift 2 ;;
 	--initrd) initrd=${2:?} && shift 2 ;;
 	--scan) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--scan: pages > 0" && scan=$2 && shift 2 ;;
-	--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' && exit 0 ;;
+	--loaders)
+		[[ "${2:-}" =~ ^(copy|mmap|ksm|mmap-ksm)(,(copy|mmap|ksm|mmap-ksm))*$ ]] ||
+			die "--loaders '${2:-}': a comma list of copy, mmap, ksm, mmap-ksm"
+		loaders=$2 && shift 2
+		;;
+	--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' && exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 done
@@ -103,12 +114,36 @@ wait_merged() {
 	done
 }
 
-# The ksm loader runs with ksmd on; mmap needs no ksmd, so it runs with
-# KSM off and its merge columns are "-".
+# The image bytes a guest could keep shared: the kernel's PT_LOAD file bytes
+# plus the initrd, in KiB.
+image_kb() {
+	python3 - "$kernel" "${initrd:-}" <<'PY'
+import os, struct, sys
+with open(sys.argv[1], "rb") as f:
+    data = f.read()
+if data[:4] != b"\x7fELF" or data[4] != 2:
+    sys.exit("not a 64-bit ELF (give the vmlinux, not a bzImage)")
+phoff, = struct.unpack_from("<Q", data, 0x20)
+phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+total = 0
+for i in range(phnum):
+    p_type, = struct.unpack_from("<I", data, phoff + i * phentsize)
+    if p_type == 1:  # PT_LOAD
+        total += struct.unpack_from("<Q", data, phoff + i * phentsize + 0x20)[0]
+if sys.argv[2]:
+    total += os.path.getsize(sys.argv[2])
+print(total // 1024)
+PY
+}
+
+# The loaders with MADV_MERGEABLE run with ksmd on; copy and mmap need no
+# ksmd, so they run with KSM off and their merge columns are "-". "kept" is
+# copy's USS minus this loader's, as a share of the image (copy first).
+copy_uss=
 measure() {
-	local loader=$1 uss=0 pss=0 p merged="-" secs="-" cpu="-" t0
+	local loader=$1 uss=0 pss=0 p merged="-" secs="-" cpu="-" t0 kept="-"
 	echo 2 >$ksm/run
-	if [ "$loader" = ksm ]; then
+	if [ "$loader" = ksm ] || [ "$loader" = mmap-ksm ]; then
 		echo "$scan" >$ksm/pages_to_scan
 		echo 20 >$ksm/sleep_millisecs
 		echo 1 >$ksm/run
@@ -125,18 +160,27 @@ measure() {
 		uss=$((uss + $(kb Private_Clean "$p") + $(kb Private_Dirty "$p")))
 		pss=$((pss + $(kb Pss "$p")))
 	done
-	printf '%-6s %3d %10.1f %10.1f %14s %10s %12s\n' "$loader" "$n" \
+	[ "$loader" != copy ] || copy_uss=$uss
+	if [ -n "$copy_uss" ]; then
+		kept=$(awk -v c="$copy_uss" -v u="$uss" -v n="$n" -v i="$image" \
+			'BEGIN { printf "%.0f%%", (c - u) / n * 100 / i }')
+	fi
+	printf '%-8s %3d %10.1f %10.1f %8s %14s %10s %12s\n' "$loader" "$n" \
 		"$(awk -v v="$uss" -v n="$n" 'BEGIN { print v / n / 1024 }')" \
-		"$(awk -v v="$pss" -v n="$n" 'BEGIN { print v / n / 1024 }')" "$merged" "$secs" "$cpu"
+		"$(awk -v v="$pss" -v n="$n" 'BEGIN { print v / n / 1024 }')" "$kept" "$merged" \
+		"$secs" "$cpu"
 	kill "${pids[@]}"
 	wait 2>/dev/null || true
 	pids=()
 }
 
-echo "kernel $(basename "$kernel"), initrd ${initrd:-none}, ksmd scanning $scan pages / 20 ms"
-printf '%-6s %3s %10s %10s %14s %10s %12s\n' loader N "USS MiB" "PSS MiB" "pages merged" \
-	"merge s" "ksmd CPU ms"
-measure ksm
-measure mmap
+image=$(image_kb) || die "--kernel '$kernel': cannot read its PT_LOAD segments"
+echo "kernel $(basename "$kernel"), initrd ${initrd:-none}, image (PT_LOAD + initrd)" \
+	"$((image / 1024)) MiB, ksmd scanning $scan pages / 20 ms"
+printf '%-8s %3s %10s %10s %8s %14s %10s %12s\n' loader N "USS MiB" "PSS MiB" kept \
+	"pages merged" "merge s" "ksmd CPU ms"
+for loader in ${loaders//,/ }; do
+	measure "$loader"
+done
 echo "(USS/PSS per instance once merging settled; pages merged: the guests' ksm_merging_pages;"
 echo " merge s: until they stopped moving; ksmd CPU includes any other mergeable memory it scans)"

@@ -29,6 +29,7 @@ extern const struct loader_ops copy_loader;
 extern const struct loader_ops mmap_loader;
 extern const struct loader_ops ksm_loader;
 extern const struct loader_ops mmap_populate_loader;
+extern const struct loader_ops mmap_ksm_loader;
 
 /* NULL when no strategy has that name. */
 const struct loader_ops *loader_find(const char *name);

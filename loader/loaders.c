@@ -9,6 +9,7 @@ static const struct loader_ops *const loaders[] = {
 	&mmap_loader,
 	&ksm_loader,
 	&mmap_populate_loader,
+	&mmap_ksm_loader,
 };
 
 const struct loader_ops *loader_find(const char *name)

@@ -25,8 +25,10 @@ static const char usage_text[] =
 	"  --vcpus N              virtual CPUs (default 1, at most 32)\n"
 	"  --loader NAME          how images reach guest RAM: copy, mmap (default),\n"
 	"                         mmap-populate (mmap, then MADV_POPULATE_READ: host\n"
-	"                         page tables filled, nothing copied) or ksm (copy,\n"
-	"                         then MADV_MERGEABLE for ksmd)\n"
+	"                         page tables filled, nothing copied), ksm (copy,\n"
+	"                         then MADV_MERGEABLE for ksmd) or mmap-ksm (mmap,\n"
+	"                         then MADV_MERGEABLE: ksmd merges the pages guests\n"
+	"                         wrote)\n"
 	"  --serial FILE|-|none   COM1 output (default none)\n"
 	"  --serial-limit SIZE    stop writing serial output after SIZE bytes (default 8M)\n"
 	"  --trace FILE|-         trace points as JSON Lines (default none)\n"
@@ -171,7 +173,8 @@ static int apply_option(struct loadvm_options *opts, int opt, const char *arg)
 		opts->loader = loader_find(arg);
 		return opts->loader ? 0
 				    : usage_error("loader", arg,
-						  "expected copy, mmap, mmap-populate or ksm");
+						  "expected copy, mmap, mmap-populate, ksm or "
+						  "mmap-ksm");
 	case OPT_SERIAL: opts->serial = strcmp(arg, "none") == 0 ? NULL : arg; return 0;
 	case OPT_SERIAL_LIMIT:
 		return parse_size(arg, &opts->serial_limit)

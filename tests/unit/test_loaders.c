@@ -10,6 +10,7 @@
 #include "log.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -196,6 +197,58 @@ static void populate_fills_page_tables_without_copying(void **state)
 	assert_int_equal(file_pages, 8);
 }
 
+/* "mg" in the VmFlags of the mapping that holds addr (/proc/self/smaps):
+ * ksmd may merge its pages. */
+static int vma_mergeable(const void *addr)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	int in_vma = 0, mergeable = -1;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long start, end;
+		char perms[5];
+
+		if (sscanf(line, "%lx-%lx %4s", &start, &end, perms) == 3)
+			in_vma = (uintptr_t)addr >= start && (uintptr_t)addr < end;
+		else if (in_vma && strncmp(line, "VmFlags:", 8) == 0)
+			mergeable = strstr(line, " mg") != NULL;
+	}
+	fclose(f);
+	return mergeable;
+}
+
+/* mmap-ksm maps the file like mmap (nothing copied) and marks the mapping
+ * mergeable, so ksmd can merge the pages guests copy on write; mmap alone
+ * does not mark it. */
+static void mmap_ksm_maps_and_marks_mergeable(void **state)
+{
+	const struct file_extent ext = { 0x100000, 0x2000, 8 * PAGE, 8 * PAGE };
+	const struct loader_ops *ops[] = { &mmap_loader, &mmap_ksm_loader };
+	int fd = pattern_file_fd(0x10000);
+
+	(void)state;
+	if (access("/sys/kernel/mm/ksm/run", F_OK) != 0) {
+		printf("# skipped: this kernel has no KSM (/sys/kernel/mm/ksm)\n");
+		close(fd);
+		skip();
+	}
+	assert_true(fd >= 0);
+	for (int i = 0; i < 2; i++) {
+		struct load_stats stats = { 0 };
+		struct guest_mem mem;
+
+		assert_int_equal(guest_mem_alloc(&mem, 4 << 20), 0);
+		assert_int_equal(ops[i]->place_extent(&mem, fd, "pattern", &ext, &stats), 0);
+		assert_int_equal(stats.bytes_mapped, 8 * PAGE);
+		assert_int_equal(stats.bytes_copied, 0);
+		assert_int_equal(vma_mergeable(mem.host + ext.gpa), i == 1);
+		guest_mem_free(&mem);
+	}
+	close(fd);
+}
+
 static void loaders_are_found_by_name(void **state)
 {
 	(void)state;
@@ -203,6 +256,7 @@ static void loaders_are_found_by_name(void **state)
 	assert_ptr_equal(loader_find("mmap"), &mmap_loader);
 	assert_ptr_equal(loader_find("ksm"), &ksm_loader);
 	assert_ptr_equal(loader_find("mmap-populate"), &mmap_populate_loader);
+	assert_ptr_equal(loader_find("mmap-ksm"), &mmap_ksm_loader);
 	assert_null(loader_find("bogus"));
 }
 
@@ -217,6 +271,7 @@ int main(void)
 		cmocka_unit_test(both_loaders_place_the_same_bytes),
 		cmocka_unit_test(mmap_loader_maps_whole_pages),
 		cmocka_unit_test(populate_fills_page_tables_without_copying),
+		cmocka_unit_test(mmap_ksm_maps_and_marks_mergeable),
 		cmocka_unit_test(loaders_are_found_by_name),
 	};
 
