@@ -203,6 +203,21 @@ static void without_the_exec_the_pre_exec_zero_stays(void **state)
 	assert_string_equal(res.point_timing[POINT_VMM_INIT_END], "tracefs");
 }
 
+/* loadvm's load_done and a breakpoint's linux_start_kernel, its main() 0.5 ms
+ * after our pre-exec stamp at 1000 ns. */
+static void loadvm_breakpoint_run(struct instance_result *res)
+{
+	fresh(res);
+	trace_take_json(res,
+			"{\"name\":\"load_done\",\"value\":null,\"ns\":1,\"mono_ns\":1500,"
+			"\"source\":\"vmm\"}",
+			1000);
+	trace_take_json(res,
+			"{\"name\":\"linux_start_kernel\",\"value\":null,\"ns\":1,\"mono_ns\":"
+			"8000,\"source\":\"breakpoint\"}",
+			1000);
+}
+
 /* loadvm without tracefs: its own stamps, rebased; a breakpoint's point
  * is never replaced by a port write, and nothing comes before the exec. */
 static void vmm_stamps_stay_where_tracefs_is_silent(void **state)
@@ -213,30 +228,14 @@ static void vmm_stamps_stay_where_tracefs_is_silent(void **state)
 	struct kvm_trace_event kernel = ev(KVM_TRACE_PIO, 9000, TP_LINUX_START_KERNEL);
 
 	(void)state;
-	fresh(&res);
 	tracefs_times_clear(&times);
-	trace_take_json(&res,
-			"{\"name\":\"load_done\",\"value\":null,\"ns\":1,\"mono_ns\":1500,"
-			"\"source\":\"vmm\"}",
-			1000);
-	trace_take_json(&res,
-			"{\"name\":\"linux_start_kernel\",\"value\":null,\"ns\":1,\"mono_ns\":"
-			"8000,\"source\":\"breakpoint\"}",
-			1000);
+	loadvm_breakpoint_run(&res);
 	trace_settle(&res, &times, 1000);
 	assert_string_equal(res.time_zero, "pre_exec");
 	assert_int_equal(res.point_ns[POINT_LOAD_DONE], 500);
 	assert_string_equal(res.point_timing[POINT_LOAD_DONE], "vmm");
 
-	fresh(&res);
-	trace_take_json(&res,
-			"{\"name\":\"load_done\",\"value\":null,\"ns\":1,\"mono_ns\":1500,"
-			"\"source\":\"vmm\"}",
-			1000);
-	trace_take_json(&res,
-			"{\"name\":\"linux_start_kernel\",\"value\":null,\"ns\":1,\"mono_ns\":"
-			"8000,\"source\":\"breakpoint\"}",
-			1000);
+	loadvm_breakpoint_run(&res);
 	trace_take_kvm_event(&times, &exec);
 	trace_take_kvm_event(&times, &kernel);
 	trace_settle(&res, &times, 1000);
