@@ -46,7 +46,9 @@ done
 [ "$(id -u)" -eq 0 ] || die "needs root: it changes ksmd's settings (restored afterwards)"
 [ -w "$ksm/run" ] || die "$ksm/run is missing: this kernel has no KSM"
 [ -r "$kernel" ] || die "--kernel '$kernel': cannot read it"
-make -s build/loadvm
+# Inside the nested rig there is no compiler: the host built loadvm.
+[ -n "${RIG:-}" ] || make -s build/loadvm
+[ -x build/loadvm ] || die "build/loadvm is missing (make)"
 sync
 
 tmp=$(mktemp -d)
