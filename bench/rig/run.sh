@@ -287,6 +287,8 @@ main() {
 	: >"$OUT_DIR/virtiofsd.log"
 	rm -f "$OUT_DIR/qemu.pid" "$OUT_DIR/monitor.sock" "$OUT_DIR/stalled" "$OUT_DIR/stall-state.txt"
 	RUN_DIR=$(mktemp -d)
+	# Who holds it (virtiofsd's sockets are there) tells this rig's daemons.
+	echo "$RUN_DIR" >"$OUT_DIR/run_dir"
 	DAEMONS=()
 	RELAYS=()
 	trap cleanup EXIT

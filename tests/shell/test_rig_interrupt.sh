@@ -15,11 +15,15 @@ if [ ! -f "$BUILD/kernel/vmlinux" ] || [ ! -f "$BUILD/rig/initrd.cpio" ]; then
 	skip "the rig is not built (make kernel rig)"
 fi
 
-# Processes whose command line names $1 (our own output directory), and
-# virtiofsd daemons that were not there before the run (virtiofsd_before).
+# Processes whose command line names $1 (our own output directory) or the
+# run directory of one of its rigs (run.sh writes it to OUT/run_dir; the
+# rig's virtiofsd daemons name their sockets there).
 left_of() {
+	local run_dir
 	pgrep -f -- "$1" || true
-	comm -13 <(printf '%s\n' "$virtiofsd_before" | sort) <(pgrep -x virtiofsd | sort)
+	while read -r run_dir; do
+		[ -z "$run_dir" ] || pgrep -f -- "$run_dir" || true
+	done < <(find "$1" -name run_dir -exec cat {} + 2>/dev/null)
 }
 
 # Waits up to 30 s until nothing names $1.
@@ -39,7 +43,6 @@ rounds_done() {
 	echo "${n:-0}"
 }
 
-virtiofsd_before=$(pgrep -x virtiofsd || true)
 sig=TERM
 out="$PWD/$BUILD/test-rig-interrupt-$sig-$$"
 [ -n "${KEEP_OUT:-}" ] || on_exit "rm -rf '$out'"
@@ -61,6 +64,7 @@ status=0
 wait "$bench" || status=$?
 want=143
 check "SIG$sig: run-bench.sh exits $want (status $status)" [ "$status" -eq "$want" ]
+check "SIG$sig: the rig recorded its run directory" [ -s "$out/rig/attempt-1/run_dir" ]
 check "SIG$sig: no run.sh, QEMU or virtiofsd of the run is left" all_gone "$out"
 check "SIG$sig: it says where the finished rounds are" \
 	grep -q "^run-bench: interrupted (SIG$sig).*Finished rounds are in $out" "$tmp/stderr-$sig"
@@ -79,5 +83,6 @@ kill -s TERM "$rig"
 status=0
 wait "$rig" || status=$?
 check "run.sh exits 143 on SIGTERM (status $status)" [ "$status" -eq 143 ]
+check "run.sh recorded its run directory" [ -s "$out/run_dir" ]
 check "run.sh's QEMU and virtiofsd are gone" all_gone "$out"
 finish
