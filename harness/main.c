@@ -460,6 +460,8 @@ int main(int argc, char **argv)
 	status = bench_config_parse(argc, argv, &run.config);
 	if (status)
 		return status > 0 ? EXIT_OK : EXIT_USAGE;
+	if (bench_config_setup(&run.config))
+		return EXIT_USAGE;
 	/* Before the memory check: what dead runs left holds ring buffers. */
 	tracefs_stale_remove();
 	if (check_images(&run.config) || check_memory(&run.config) || prepare_out_dir(&run))
