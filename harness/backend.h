@@ -4,7 +4,8 @@
  * VMM, loaders copy and mmap) and QEMU (loaders qemu-private and
  * qemu-shared). A backend builds the command line of one instance, makes
  * and removes that instance's own files, and says how its trace points
- * arrive; round.c does everything else the same way for every backend.
+ * arrive; the round (round.c) does everything else the same way for
+ * every backend.
  * Adding a VMM = adding one backend_<name>.c and a line in backend.c.
  */
 #ifndef LOADBENCH_BACKEND_H
@@ -48,8 +49,9 @@ struct vmm_backend {
 	enum trace_channel trace;
 	bool log_channel;	   /* the VMM writes its trace log to VMM_LOG_FD */
 	unsigned int overhead_mib; /* the VMM's own pages per instance, generously */
-	/* Once, before anything runs: is the VMM there, do the options make
-	 * sense? One line on stderr and -1 if not. May fill config fields. */
+	/* Once, before anything runs (bench_config_setup): is the VMM there,
+	 * do the options make sense? One line on stderr and -1 if not. May
+	 * fill config fields. */
 	int (*check)(struct bench_config *config);
 	/* MiB that the loader adds per instance beyond overhead_mib (files). */
 	unsigned int (*extra_mib)(const struct bench_config *config, unsigned int loader);

@@ -2,12 +2,9 @@
 #include "bench_config.h"
 
 #include "backend.h"
-#include "input_check.h"
-#include "kvm_tracefs.h"
 #include "log.h"
+#include "option_lists.h"
 #include "parse.h"
-#include "run_order.h"
-#include "symbols.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -133,93 +130,11 @@ static const char *const orders[] = { "shuffled", "sequential", NULL };
 static const char *const cache_modes[] = { "warm", "cold", NULL };
 
 #define DEFAULT_BREAK_SYMBOL "start_kernel"
-#define RESET_VECTOR_IP 0xfff0 /* where firmware's vCPU 0 starts */
 
 static int usage_error(const char *option, const char *value, const char *expected)
 {
 	pr_err("--%s '%s': %s (see --help)", option, value, expected);
 	return -1;
-}
-
-/* Calls each(item, ctx) for every comma-separated item; empty items fail. */
-static int for_each_item(const char *text, int (*each)(const char *item, void *ctx), void *ctx)
-{
-	char buf[256];
-	char *save = NULL, *item;
-	size_t len = strlen(text);
-
-	if (len == 0 || len >= sizeof(buf) || text[0] == ',' || text[len - 1] == ',' ||
-	    strstr(text, ",,"))
-		return -1;
-	memcpy(buf, text, len + 1);
-	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save))
-		if (each(item, ctx))
-			return -1;
-	return 0;
-}
-
-struct count_list {
-	unsigned int *counts;
-	unsigned int max;
-	unsigned int *nr;
-};
-
-static int add_count(const char *item, void *ctx)
-{
-	struct count_list *list = ctx;
-	uint64_t n;
-
-	if (!parse_u64(item, 1, MAX_INSTANCES, &n) || *list->nr == list->max)
-		return -1;
-	for (unsigned i = 0; i < *list->nr; i++)
-		if (list->counts[i] == n)
-			return -1;
-	list->counts[(*list->nr)++] = (unsigned int)n;
-	return 0;
-}
-
-int parse_instance_list(const char *text, unsigned int *counts, unsigned int max_counts,
-			unsigned int *nr)
-{
-	struct count_list list = { counts, max_counts, nr };
-
-	*nr = 0;
-	return for_each_item(text, add_count, &list);
-}
-
-/* Names only; which VMM offers each is checked once --vmm is known. */
-static int add_loader(const char *item, void *ctx)
-{
-	struct bench_config *config = ctx;
-	const char *name;
-
-	if (!backend_of_loader(item, &name) || config->nr_loaders == MAX_LOADERS)
-		return -1;
-	for (unsigned j = 0; j < config->nr_loaders; j++)
-		if (config->loaders[j] == name)
-			return -1;
-	config->loaders[config->nr_loaders++] = name;
-	return 0;
-}
-
-static bool config_has_vmm_listed(const struct bench_config *config,
-				  const struct vmm_backend *backend)
-{
-	for (unsigned v = 0; v < config->nr_vmms; v++)
-		if (config->vmms[v] == backend)
-			return true;
-	return false;
-}
-
-static int add_vmm(const char *item, void *ctx)
-{
-	struct bench_config *config = ctx;
-	const struct vmm_backend *backend = backend_find(item);
-
-	if (!backend || config->nr_vmms == MAX_VMMS || config_has_vmm_listed(config, backend))
-		return -1;
-	config->vmms[config->nr_vmms++] = backend;
-	return 0;
 }
 
 static int one_of(const char *option, const char *arg, const char *const *choices, const char **out)
@@ -238,21 +153,6 @@ static int one_of(const char *option, const char *arg, const char *const *choice
 			 choices[i]);
 	}
 	return usage_error(option, arg, expected);
-}
-
-static int add_format(const char *item, void *ctx)
-{
-	unsigned int *formats = ctx;
-
-	if (strcmp(item, "text") == 0)
-		*formats |= FORMAT_TEXT;
-	else if (strcmp(item, "csv") == 0)
-		*formats |= FORMAT_CSV;
-	else if (strcmp(item, "json") == 0)
-		*formats |= FORMAT_JSON;
-	else
-		return -1;
-	return 0;
 }
 
 static int parse_uint(const char *option, const char *text, unsigned min, unsigned max,
@@ -310,111 +210,6 @@ static void set_defaults(struct bench_config *config)
 	config->break_symbol = DEFAULT_BREAK_SYMBOL;
 }
 
-/* Arms the breakpoint only where the symbol can be found: a stock kernel
- * without symbols gets n/a for linux_start_kernel, never a guess. */
-static int choose_breakpoint(struct bench_config *config)
-{
-	uint64_t address;
-	int found;
-
-	if (strcmp(config->break_symbol, "none") == 0) {
-		config->break_symbol = NULL;
-		config->break_status = "disabled by --break-symbol none";
-		return 0;
-	}
-	found = symbol_address(config->kernel, config->system_map, config->break_symbol, &address);
-	if (found == -2)
-		return -1;
-	if (found < 0 && config->system_map) {
-		pr_errno("--system-map %s", config->system_map);
-		return -1;
-	}
-	if (found != 0) {
-		config->break_status = "not armed: the kernel has no such symbol";
-		config->break_symbol = NULL;
-		return 0;
-	}
-	config->break_status = "armed";
-	return 0;
-}
-
-/* Without --vmm, the VMMs are those of --loaders, or loadvm; without
- * --loaders, every loader of every chosen VMM, VMM by VMM. Every loader
- * must belong to a chosen VMM and every VMM must have a loader. */
-static int resolve_loaders(struct bench_config *config)
-{
-	const char *name;
-
-	for (unsigned l = 0; config->nr_vmms == 0 && l < config->nr_loaders; l++) {
-		const struct vmm_backend *backend = backend_of_loader(config->loaders[l], &name);
-
-		if (!config_has_vmm_listed(config, backend))
-			config->vmms[config->nr_vmms++] = backend;
-	}
-	if (config->nr_vmms == 0)
-		config->vmms[config->nr_vmms++] = &backend_loadvm;
-	if (config->nr_loaders == 0)
-		for (unsigned v = 0; v < config->nr_vmms; v++)
-			for (const char *const *l = config->vmms[v]->loaders;
-			     *l && config->nr_loaders < MAX_LOADERS; l++)
-				config->loaders[config->nr_loaders++] = *l;
-	for (unsigned l = 0; l < config->nr_loaders; l++) {
-		const struct vmm_backend *backend = backend_of_loader(config->loaders[l], &name);
-
-		if (!config_has_vmm_listed(config, backend)) {
-			pr_err("--loaders: %s is a %s loader, but --vmm does not include %s",
-			       config->loaders[l], backend->name, backend->name);
-			return -1;
-		}
-		config->loader_vmm[l] = backend;
-	}
-	for (unsigned v = 0; v < config->nr_vmms; v++)
-		if (!config_has_vmm(config, config->vmms[v])) {
-			pr_err("--vmm %s: --loaders has none of its loaders",
-			       config->vmms[v]->name);
-			return -1;
-		}
-	return 0;
-}
-
-/* The seed's times for every VMM where tracefs can give them. The first
- * KVM_RUN is the first guest entry at the RIP the VMM set: QEMU starts
- * its firmware at the reset vector, loadvm the kernel at its PVH entry. */
-static void choose_timing(struct bench_config *config, uint64_t pvh_entry)
-{
-	config->timing_why = kvm_tracefs_unavailable();
-	config->tracefs_timing = config->timing_why == NULL;
-	if (config->tracefs_timing)
-		config->timing_why = "exec, first kvm_entry and kvm_pio through tracefs";
-	config->nr_first_rips = 0;
-	if (config_has_vmm(config, &backend_loadvm) && pvh_entry)
-		config->first_rips[config->nr_first_rips++] = pvh_entry;
-	if (config_has_vmm(config, &backend_qemu))
-		config->first_rips[config->nr_first_rips++] = RESET_VECTOR_IP;
-}
-
-/* qemu-boot-time's qemu_init_end is the first KVM_RUN; it needs KVM and
- * tracefs. Without them QEMU's own "VM running" trace line stands in. */
-static void choose_qemu_init_end(struct bench_config *config)
-{
-	const char *why;
-
-	if (!config_has_vmm(config, &backend_qemu))
-		return;
-	if (strcmp(config->qemu_accel, "kvm") != 0) {
-		config->qemu_init_end = "vm_state_notify";
-		config->qemu_init_end_why = "no KVM_RUN under TCG";
-		return;
-	}
-	if (config->qemu_init_end) { /* --qemu-init-end vm_state_notify */
-		config->qemu_init_end_why = "--qemu-init-end vm_state_notify";
-		return;
-	}
-	why = kvm_tracefs_unavailable();
-	config->qemu_init_end = why ? "vm_state_notify" : "kvm_entry";
-	config->qemu_init_end_why = why ? why : "first KVM_RUN, kvm:kvm_entry via tracefs";
-}
-
 static int apply_list(int opt, const char *arg, struct bench_config *config)
 {
 	switch (opt) {
@@ -426,8 +221,7 @@ static int apply_list(int opt, const char *arg, struct bench_config *config)
 					     "comma-separated")
 			       : 0;
 	case OPT_LOADERS:
-		config->nr_loaders = 0;
-		if (for_each_item(arg, add_loader, config)) {
+		if (parse_loader_list(arg, config)) {
 			char expected[192];
 
 			snprintf(expected, sizeof(expected), "expected some of %s, once each",
@@ -436,13 +230,11 @@ static int apply_list(int opt, const char *arg, struct bench_config *config)
 		}
 		return 0;
 	case OPT_VMM:
-		config->nr_vmms = 0;
-		return for_each_item(arg, add_vmm, config)
+		return parse_vmm_list(arg, config)
 			       ? usage_error("vmm", arg, "expected loadvm and/or qemu, once each")
 			       : 0;
 	default:
-		config->formats = 0;
-		return for_each_item(arg, add_format, &config->formats)
+		return parse_format_list(arg, &config->formats)
 			       ? usage_error("format", arg, "expected text, csv and/or json")
 			       : 0;
 	}
@@ -506,23 +298,8 @@ static int apply_option(int opt, const char *arg, struct bench_config *config)
 	}
 }
 
-/* The run's order, fixed before anything runs (a resumed run recomputes
- * the same one from the same seed). */
-static int choose_order(struct bench_config *config)
-{
-	if (config->order != orders[0])
-		return 0;
-	config->plan = run_order_shuffle(config, config->order_seed);
-	if (!config->plan) {
-		pr_err("out of memory for the run's order");
-		return -1;
-	}
-	return 0;
-}
-
 int bench_config_parse(int argc, char **argv, struct bench_config *config)
 {
-	struct kernel_facts kernel;
 	int opt;
 
 	set_defaults(config);
@@ -556,14 +333,5 @@ int bench_config_parse(int argc, char **argv, struct bench_config *config)
 	}
 	if (config->resume_dir)
 		config->out_dir = config->resume_dir;
-	/* Inputs first: the breakpoint's symbol lookup reads the kernel. */
-	if (resolve_loaders(config) || input_check(config, &kernel) || choose_breakpoint(config))
-		return -1;
-	for (unsigned v = 0; v < config->nr_vmms; v++)
-		if (config->vmms[v]->check(config))
-			return -1;
-	choose_qemu_init_end(config);
-	choose_timing(config, kernel.pvh_entry);
-	config->kernel_elf = kernel.elf_path ? kernel.elf_path : config->kernel;
-	return choose_order(config);
+	return resolve_loaders(config);
 }

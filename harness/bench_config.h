@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* What a loadbench run measures: parsed once from the command line. */
+/* What a loadbench run measures: parsed once from the command line, then
+ * set up for this host. */
 #ifndef LOADBENCH_CONFIG_H
 #define LOADBENCH_CONFIG_H
 
@@ -78,8 +79,17 @@ struct bench_config {
 	unsigned int nr_first_rips;
 };
 
-/* Returns 0 to run, 1 if --help was printed, -1 after a one-line error. */
+/* The options into config, checked for their values and for how they
+ * fit together; opens none of the inputs and changes nothing on the host
+ * (--help goes to stdout). Returns 0 to run, 1 if --help was printed, -1
+ * after a one-line error. */
 int bench_config_parse(int argc, char **argv, struct bench_config *config);
+
+/* After parsing, what depends on the host: checks the inputs and the VMMs
+ * (a bzImage is unpacked into loadvm's cache), finds the breakpoint's
+ * symbol, chooses how times are taken (which may mount tracefs) and fixes
+ * the run's order. Returns 0, or -1 after a one-line error. */
+int bench_config_setup(struct bench_config *config);
 
 /* Parses "1,2,4" into counts: each a whole number in [1, max], no
  * duplicates. Exposed for tests and fuzzing. */

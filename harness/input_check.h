@@ -14,7 +14,7 @@ struct bench_config;
 
 /* What loadvm will make of the kernel (loadvm measured; else 0 and NULL). */
 struct kernel_facts {
-	uint64_t pvh_entry;	/* where it starts the kernel */
+	uint64_t pvh_entry;   /* where it starts the kernel */
 	const char *elf_path; /* the ELF it maps: --kernel, or a bzImage's unpacked copy */
 };
 

@@ -8,7 +8,7 @@
  *   kvm:kvm_entry, vCPU 0 at the first guest RIP a VMM sets (the reset
  *     vector, or the kernel's PVH entry): its first KVM_RUN, vmm_init_end;
  *   kvm:kvm_pio, writes to the trace port: each guest trace point.
- * Events name the thread; round.c maps threads to instances.
+ * Events name the thread; round_events.c maps threads to instances.
  */
 #ifndef LOADBENCH_KVM_TRACEFS_H
 #define LOADBENCH_KVM_TRACEFS_H

@@ -7,92 +7,22 @@
  * Exit status: 0 all instances booted; 3 results written but some instances
  * failed (see raw.csv); 2 bad usage or input; 1 could not write results.
  */
-#include "atomic_file.h"
+#include "run.h"
+
 #include "backend.h"
-#include "bench_config.h"
-#include "config_record.h"
-#include "context.h"
 #include "image_cache.h"
 #include "kvm_tracefs.h"
 #include "log.h"
-#include "mkdirs.h"
 #include "monotonic.h"
-#include "progress_log.h"
-#include "raw_csv.h"
-#include "raw_csv_read.h"
-#include "resume.h"
-#include "round.h"
-#include "sharing_log.h"
 #include "summary.h"
-#include "summary_json.h"
-#include "tables.h"
 #include "tracefs_stale.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
-
-enum { EXIT_OK = 0, EXIT_WRITE = 1, EXIT_USAGE = 2, EXIT_FAILURES = 3 };
-
-struct run {
-	struct bench_config config;
-	struct run_context ctx;
-	struct instance_result *results;
-	size_t nr_results;
-	struct round_timing *timings;
-	struct raw_csv csv;
-	struct sharing_log sharing;
-	struct journal journal;
-	struct progress_log progress;
-	char out_dir[4096];
-};
-
-/* A run's results are never overwritten: a directory that has any of these
- * belongs to another run, finished or to be resumed. */
-static const char *const result_files[] = { "config.json", "rounds.log",   "raw.csv.partial",
-					    "raw.csv",	   "summary.json", NULL };
-
-static const char *holds_results(const char *dir)
-{
-	char path[4200];
-
-	for (const char *const *name = result_files; *name; name++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, *name);
-		if (access(path, F_OK) == 0)
-			return *name;
-	}
-	return NULL;
-}
-
-static int prepare_out_dir(struct run *run)
-{
-	char logs[4200];
-
-	if (!run->config.out_dir)
-		context_default_out_dir(run->out_dir, sizeof(run->out_dir));
-	else
-		snprintf(run->out_dir, sizeof(run->out_dir), "%s", run->config.out_dir);
-	run->config.out_dir = run->out_dir;
-	if (!run->config.resume_dir && holds_results(run->out_dir)) {
-		pr_err("--out %s: already holds results (%s); continue it with --resume %s, or "
-		       "choose another --out",
-		       run->out_dir, holds_results(run->out_dir), run->out_dir);
-		return -1;
-	}
-	snprintf(logs, sizeof(logs), "%s/logs", run->out_dir);
-	if (make_dirs(logs) != 0 || access(run->out_dir, W_OK) != 0) {
-		pr_errno("--out %s: cannot create or write the output directory", run->out_dir);
-		return -1;
-	}
-	return 0;
-}
 
 /* What an interrupted run says on its way out, prepared in advance: a
  * signal handler may only use async-signal-safe calls (write(2), _exit(2),
@@ -202,15 +132,6 @@ static void warn_qemu_kvm(const struct bench_config *config, const struct run_co
 		       "here: use --qemu-accel tcg, or run inside the nested rig");
 }
 
-static size_t total_rows(const struct bench_config *config)
-{
-	size_t rows = 0;
-
-	for (unsigned c = 0; c < config->nr_instance_counts; c++)
-		rows += config->instance_counts[c];
-	return rows * config->nr_loaders * config->rounds;
-}
-
 static void progress(const struct run *run, unsigned loader, unsigned n, unsigned round,
 		     const struct instance_result *rows)
 {
@@ -306,151 +227,6 @@ static int run_all(struct run *run)
 	return 0;
 }
 
-static int start_fresh(struct run *run)
-{
-	const char *dir = run->out_dir;
-
-	if (raw_csv_open(&run->csv, dir) ||
-	    sharing_log_open(&run->sharing, dir, run->config.kernel_elf, run->config.initrd) ||
-	    journal_start(&run->journal, dir, raw_csv_bytes(&run->csv),
-			  sharing_log_bytes(&run->sharing)))
-		return EXIT_WRITE;
-	return EXIT_OK;
-}
-
-/* The rows of the finished rounds come back from raw.csv.partial, cut to
- * the journal's last round: a round that was in progress runs again. */
-static int reload(struct run *run)
-{
-	const struct bench_config *config = &run->config;
-	long nr;
-
-	if (raw_csv_reopen(&run->csv, run->out_dir, run->journal.csv_bytes) ||
-	    sharing_log_reopen(&run->sharing, run->out_dir, config->kernel_elf, config->initrd,
-			       run->journal.sharing_bytes))
-		return EXIT_USAGE;
-	nr = raw_csv_load(run->csv.partial, run->journal.csv_bytes, config, run->results,
-			  total_rows(config));
-	if (nr < 0 || plan_check_rows(config, run->results, (size_t)nr, run->journal.steps_done)) {
-		pr_err("--resume %s: raw.csv.partial does not hold the rounds its journal lists",
-		       run->out_dir);
-		return EXIT_USAGE;
-	}
-	run->nr_results = (size_t)nr;
-	return EXIT_OK;
-}
-
-/* raw.csv.partial becomes raw.csv only once every round is in. */
-static bool finished(const char *dir)
-{
-	char partial[4200], final[4200];
-
-	snprintf(partial, sizeof(partial), "%s/raw.csv.partial", dir);
-	snprintf(final, sizeof(final), "%s/raw.csv", dir);
-	return access(final, F_OK) == 0 && access(partial, F_OK) != 0;
-}
-
-static int open_outputs(struct run *run)
-{
-	const char *dir = run->out_dir;
-	int status;
-
-	if (progress_log_open(&run->progress, dir))
-		return EXIT_WRITE;
-	if (!run->config.resume_dir)
-		return config_record_write(dir, &run->config, &run->ctx) ? EXIT_WRITE
-									 : start_fresh(run);
-	if (config_record_check(dir, &run->config, &run->ctx))
-		return EXIT_USAGE;
-	if (finished(dir)) {
-		pr_err("--resume %s: that run has finished (raw.csv); nothing to resume", dir);
-		return EXIT_USAGE;
-	}
-	status = journal_resume(&run->journal, dir, &run->config, run->timings);
-	if (status < 0)
-		return EXIT_USAGE;
-	if (status == 1)
-		return start_fresh(run);
-	run->ctx.resumes = run->journal.resumes;
-	status = reload(run);
-	if (status == EXIT_OK && !run->config.quiet)
-		fprintf(stderr, "loadbench: resuming %s after %u of %u rounds\n", dir,
-			run->journal.steps_done, plan_steps(&run->config));
-	progress_log_event(&run->progress, "resume steps_done=%u", run->journal.steps_done);
-	return status;
-}
-
-static int write_outputs(const struct run *run, const struct run_summary *summary)
-{
-	struct rusage self;
-	double cpu_ms;
-	struct atomic_file af = { 0 };
-	FILE *f;
-	int err = 0;
-
-	getrusage(RUSAGE_SELF, &self);
-	cpu_ms = (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec) * 1e3 +
-		 (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec) / 1e3;
-	if (run->config.formats & FORMAT_JSON) {
-		f = atomic_open(&af, run->out_dir, "summary.json");
-		if (f && summary_json_write(f, summary, &run->ctx, cpu_ms))
-			atomic_fail(&af);
-		err |= !f || atomic_commit(&af);
-	}
-	if (run->config.formats & FORMAT_TEXT) {
-		f = atomic_open(&af, run->out_dir, "tables.txt");
-		if (f)
-			tables_write(f, summary, &run->ctx, TABLES_TEXT);
-		err |= !f || atomic_commit(&af);
-		f = atomic_open(&af, run->out_dir, "tables.md");
-		if (f)
-			tables_write(f, summary, &run->ctx, TABLES_MARKDOWN);
-		err |= !f || atomic_commit(&af);
-	}
-	return err ? -1 : 0;
-}
-
-/* A run in which no instance booted says why in one line (the first
- * failure's reason: usually every instance failed the same way). */
-static void say_if_all_failed(const struct run *run)
-{
-	for (size_t i = 0; i < run->nr_results; i++)
-		if (run->results[i].status == INSTANCE_OK)
-			return;
-	if (run->nr_results > 0)
-		pr_err("every instance failed (%zu of %zu); the first: %s", run->nr_results,
-		       run->nr_results, run->results[0].reason);
-}
-
-static int finish(struct run *run)
-{
-	struct run_summary summary;
-	unsigned failed = 0;
-	int err;
-
-	if (summary_compute(&summary, &run->config, run->results, run->nr_results, run->timings))
-		return EXIT_WRITE;
-	err = write_outputs(run, &summary);
-	if (run->config.formats & FORMAT_CSV) {
-		err |= raw_csv_finish(&run->csv);
-		err |= sharing_log_finish(&run->sharing);
-	} else {
-		unlink(run->csv.partial);
-		unlink(run->sharing.partial);
-	}
-	if (!err && !run->config.quiet && (run->config.formats & FORMAT_TEXT))
-		tables_write(stdout, &summary, &run->ctx, TABLES_TEXT);
-	for (unsigned i = 0; i < summary.nr_groups; i++)
-		failed += summary.groups[i].failed;
-	summary_free(&summary);
-	if (err)
-		return EXIT_WRITE;
-	if (!run->config.quiet)
-		fprintf(stderr, "loadbench: results in %s\n", run->out_dir);
-	say_if_all_failed(run);
-	return failed ? EXIT_FAILURES : EXIT_OK;
-}
-
 int main(int argc, char **argv)
 {
 	static struct run run;
@@ -460,11 +236,13 @@ int main(int argc, char **argv)
 	status = bench_config_parse(argc, argv, &run.config);
 	if (status)
 		return status > 0 ? EXIT_OK : EXIT_USAGE;
+	if (bench_config_setup(&run.config))
+		return EXIT_USAGE;
 	/* Before the memory check: what dead runs left holds ring buffers. */
 	tracefs_stale_remove();
-	if (check_images(&run.config) || check_memory(&run.config) || prepare_out_dir(&run))
+	if (check_images(&run.config) || check_memory(&run.config) || run_prepare_out_dir(&run))
 		return EXIT_USAGE;
-	run.results = calloc(total_rows(&run.config) + 1, sizeof(*run.results));
+	run.results = calloc(run_total_rows(&run.config) + 1, sizeof(*run.results));
 	run.timings = calloc((size_t)run.config.nr_instance_counts * run.config.nr_loaders *
 					     run.config.rounds +
 				     1,
@@ -483,13 +261,13 @@ int main(int argc, char **argv)
 	run.config.image_cache = &run.ctx.cache;
 	run.config.sharing = &run.sharing;
 	run.config.progress = &run.progress;
-	status = open_outputs(&run);
+	status = run_open_outputs(&run);
 	if (status != EXIT_OK)
 		return status;
 	if (run_all(&run))
 		return EXIT_WRITE;
 	journal_close(&run.journal);
-	status = finish(&run);
+	status = run_finish(&run);
 	progress_log_event(&run.progress, "finished status=%d", status);
 	progress_log_close(&run.progress);
 	return status;

@@ -2,7 +2,8 @@
 /*
  * loadbench --cache warm|cold, through its real option parser and its
  * binary (refused before anything runs, so no KVM is needed): a bad value
- * is one line naming --cache and the value, exit 2, no --out directory.
+ * is one line naming --cache and the value, exit 2, no --out directory;
+ * a good one is taken without opening anything.
  */
 #include "../support/test_main.h"
 
@@ -32,6 +33,11 @@ static int call_parser(void *ctx)
 	struct parse_call *call = ctx;
 
 	return bench_config_parse(5, call->argv, call->config);
+}
+
+static int call_setup(void *config)
+{
+	return bench_config_setup(config);
 }
 
 static void parse(const char *value, struct parsed *out)
@@ -75,10 +81,14 @@ static void good_values_are_taken(void **state)
 	(void)state;
 	for (size_t i = 0; i < 2; i++) {
 		parse(good[i], &p);
-		/* The parser goes on to the kernel, which is missing: the option passed. */
-		assert_null(strstr(p.err, "--cache"));
-		assert_non_null(strstr(p.err, "/nonexistent/kvmlb-kernel"));
+		/* The parser opens nothing: the missing kernel is setup's to refuse. */
+		assert_int_equal(p.ret, 0);
+		assert_string_equal(p.err, "");
 		assert_string_equal(p.config.cache, good[i]);
+		p.ret = capture_stderr(call_setup, &p.config, p.err, sizeof(p.err));
+		if (p.ret != -1 || !strstr(p.err, "/nonexistent/kvmlb-kernel") || !one_line(p.err))
+			fail_msg("setup after --cache %s: returned %d, said \"%s\"", good[i], p.ret,
+				 p.err);
 	}
 }
 

@@ -109,18 +109,17 @@ static void a_day_is_accepted(void **state)
 	struct parsed p = { 0 };
 
 	(void)state;
-	/* loadbench goes on to check the kernel, which is missing: the options passed. */
+	/* Neither parser opens the kernel (missing here): the options passed. */
 	parse_args(LOADBENCH, bench_args, &p);
-	assert_null(strstr(p.err, "--settle"));
-	assert_null(strstr(p.err, "--timeout"));
-	assert_non_null(strstr(p.err, "/nonexistent/kvmlb-kernel"));
+	assert_int_equal(p.ret, 0);
+	assert_string_equal(p.err, "");
 	assert_true(p.bench.settle_s == 86400.0 && p.bench.timeout_s == 86400.0);
 	assert_int_equal(seconds_to_ms_up(p.bench.timeout_s), 86400000);
 	assert_int_equal(seconds_to_timespec(p.bench.settle_s).tv_sec, 86400);
 	parse_args(LOADBENCH, settle_zero, &p);
-	assert_null(strstr(p.err, "--settle"));
+	assert_int_equal(p.ret, 0);
+	assert_string_equal(p.err, "");
 	assert_true(p.bench.settle_s == 0.0);
-	/* loadvm opens nothing while parsing. */
 	parse_args(LOADVM, vm_args, &p);
 	assert_int_equal(p.ret, 0);
 	assert_string_equal(p.err, "");

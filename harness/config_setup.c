@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+/* What a parsed configuration needs from the host before a run: its
+ * inputs checked, the breakpoint, the VMMs found, how times are taken,
+ * and the run's order. */
+#include "bench_config.h"
+
+#include "backend.h"
+#include "input_check.h"
+#include "kvm_tracefs.h"
+#include "log.h"
+#include "run_order.h"
+#include "symbols.h"
+
+#include <string.h>
+
+#define RESET_VECTOR_IP 0xfff0 /* where firmware's vCPU 0 starts */
+
+/* Arms the breakpoint only where the symbol can be found: a stock kernel
+ * without symbols gets n/a for linux_start_kernel, never a guess. */
+static int choose_breakpoint(struct bench_config *config)
+{
+	uint64_t address;
+	int found;
+
+	if (strcmp(config->break_symbol, "none") == 0) {
+		config->break_symbol = NULL;
+		config->break_status = "disabled by --break-symbol none";
+		return 0;
+	}
+	found = symbol_address(config->kernel, config->system_map, config->break_symbol, &address);
+	if (found == -2)
+		return -1;
+	if (found < 0 && config->system_map) {
+		pr_errno("--system-map %s", config->system_map);
+		return -1;
+	}
+	if (found != 0) {
+		config->break_status = "not armed: the kernel has no such symbol";
+		config->break_symbol = NULL;
+		return 0;
+	}
+	config->break_status = "armed";
+	return 0;
+}
+
+/* The seed's times for every VMM where tracefs can give them. The first
+ * KVM_RUN is the first guest entry at the RIP the VMM set: QEMU starts
+ * its firmware at the reset vector, loadvm the kernel at its PVH entry. */
+static void choose_timing(struct bench_config *config, uint64_t pvh_entry)
+{
+	config->timing_why = kvm_tracefs_unavailable();
+	config->tracefs_timing = config->timing_why == NULL;
+	if (config->tracefs_timing)
+		config->timing_why = "exec, first kvm_entry and kvm_pio through tracefs";
+	config->nr_first_rips = 0;
+	if (config_has_vmm(config, &backend_loadvm) && pvh_entry)
+		config->first_rips[config->nr_first_rips++] = pvh_entry;
+	if (config_has_vmm(config, &backend_qemu))
+		config->first_rips[config->nr_first_rips++] = RESET_VECTOR_IP;
+}
+
+/* qemu-boot-time's qemu_init_end is the first KVM_RUN; it needs KVM and
+ * tracefs. Without them QEMU's own "VM running" trace line stands in. */
+static void choose_qemu_init_end(struct bench_config *config)
+{
+	const char *why;
+
+	if (!config_has_vmm(config, &backend_qemu))
+		return;
+	if (strcmp(config->qemu_accel, "kvm") != 0) {
+		config->qemu_init_end = "vm_state_notify";
+		config->qemu_init_end_why = "no KVM_RUN under TCG";
+		return;
+	}
+	if (config->qemu_init_end) { /* --qemu-init-end vm_state_notify */
+		config->qemu_init_end_why = "--qemu-init-end vm_state_notify";
+		return;
+	}
+	why = kvm_tracefs_unavailable();
+	config->qemu_init_end = why ? "vm_state_notify" : "kvm_entry";
+	config->qemu_init_end_why = why ? why : "first KVM_RUN, kvm:kvm_entry via tracefs";
+}
+
+/* The run's order, fixed before anything runs (a resumed run recomputes
+ * the same one from the same seed). */
+static int choose_order(struct bench_config *config)
+{
+	if (strcmp(config->order, "shuffled") != 0)
+		return 0;
+	config->plan = run_order_shuffle(config, config->order_seed);
+	if (!config->plan) {
+		pr_err("out of memory for the run's order");
+		return -1;
+	}
+	return 0;
+}
+
+int bench_config_setup(struct bench_config *config)
+{
+	struct kernel_facts kernel;
+
+	/* Inputs first: the breakpoint's symbol lookup reads the kernel. */
+	if (input_check(config, &kernel) || choose_breakpoint(config))
+		return -1;
+	for (unsigned v = 0; v < config->nr_vmms; v++)
+		if (config->vmms[v]->check(config))
+			return -1;
+	choose_qemu_init_end(config);
+	choose_timing(config, kernel.pvh_entry);
+	config->kernel_elf = kernel.elf_path ? kernel.elf_path : config->kernel;
+	return choose_order(config);
+}
