@@ -99,7 +99,8 @@ merged_pages() {
 }
 
 # Polls our merged pages until they have not moved for 2 s (or 120 s
-# passed); prints "seconds pages".
+# passed: the seconds are then printed as ">120", merging had not settled);
+# prints "seconds pages".
 wait_merged() {
 	local start last=-1 stable=0 now pages
 	start=$(date +%s.%N)
@@ -108,8 +109,12 @@ wait_merged() {
 		now=$(date +%s.%N)
 		if [ "$pages" -eq "$last" ]; then stable=$((stable + 1)); else stable=0; fi
 		last=$pages
-		if [ "$stable" -ge 20 ] || awk -v s="$start" -v t="$now" 'BEGIN { exit !(t - s > 120) }'; then
+		if [ "$stable" -ge 20 ]; then
 			awk -v s="$start" -v t="$now" -v p="$pages" 'BEGIN { printf "%.1f %d\n", t - s - 2, p }'
+			return
+		fi
+		if awk -v s="$start" -v t="$now" 'BEGIN { exit !(t - s > 120) }'; then
+			echo ">120 $pages"
 			return
 		fi
 		sleep 0.1
@@ -184,5 +189,6 @@ printf '%-8s %3s %10s %10s %8s %14s %10s %12s\n' loader N "USS MiB" "PSS MiB" ke
 for loader in ${loaders//,/ }; do
 	measure "$loader"
 done
-echo "(USS/PSS per instance once merging settled; pages merged: the guests' ksm_merging_pages;"
-echo " merge s: until they stopped moving; ksmd CPU includes any other mergeable memory it scans)"
+echo "(USS/PSS per instance once merging settled, or after 120 s (merge s >120); pages merged:"
+echo " the guests' ksm_merging_pages; merge s: until they stopped moving for 2 s; ksmd CPU"
+echo " includes any other mergeable memory it scans)"
