@@ -49,7 +49,7 @@ void raw_csv_write_header(FILE *f)
 	fputs(",time_zero", f);
 	for (int p = 0; p < NR_POINTS; p++)
 		fprintf(f, ",%s_timed_by", bench_point_name(p));
-	fputs(",vmm_setup_done_ns\n", f);
+	fputs(",vmm_setup_done_ns,vmm_start_ns\n", f);
 }
 
 /* Empty cell for a missing value. */
@@ -114,6 +114,7 @@ void raw_csv_write_row(FILE *f, const struct bench_config *config,
 	for (int p = 0; p < NR_POINTS; p++)
 		fprintf(f, ",%s", row->point_timing[p]);
 	cell(f, row->vmm_setup_done_ns);
+	cell(f, row->vmm_start_ns);
 	fputc('\n', f);
 }
 

@@ -179,6 +179,7 @@ static void rest(struct cells *c, const struct bench_config *config, struct inst
 		get_text(c, name, row->point_timing[p], sizeof(row->point_timing[p]));
 	}
 	row->vmm_setup_done_ns = get_number(c, "vmm_setup_done_ns");
+	row->vmm_start_ns = get_number(c, "vmm_start_ns");
 }
 
 static int parse_row(char *line, const struct columns *cols, const struct bench_config *config,

@@ -47,6 +47,7 @@ void instance_result_clear(struct instance_result *res)
 	res->uss_kb = -1;
 	res->vm_running_ns = res->vm_running_lag_ns = -1;
 	res->user_exit_ns = res->user_arrival_ns = res->vmm_setup_done_ns = -1;
+	res->vmm_start_ns = -1;
 	for (int p = 0; p < NR_POINTS; p++)
 		res->point_ns[p] = -1;
 	for (int f = 0; f < SMAPS_NR_FIELDS; f++)

@@ -48,6 +48,7 @@ struct instance_result {
 	 * just before execv, where tracefs saw no exec). */
 	char time_zero[9];
 	int64_t vmm_setup_done_ns; /* loadvm: just before its first KVM_RUN */
+	int64_t vmm_start_ns;	   /* loadvm: its main(); load_done's delta counts from it */
 	/* QEMU only, -1 elsewhere or when not measured: */
 	int64_t vm_running_ns;	   /* "vm_state_notify running 1" arrived */
 	int64_t vm_running_lag_ns; /* that arrival minus QEMU's own stamp of it */

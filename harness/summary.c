@@ -110,14 +110,17 @@ static double boot_point(const struct instance_result *res, int which, const str
 	return b->timeout_ms;
 }
 
-/* From the previous point the instance reported. For a censored point that
- * is a lower bound too, unless an expected point before it is missing as
- * well: then the delta is bounded by 0 only. */
+/* From the previous point the instance reported (load_done: from the VMM's
+ * own start where it reports one, loadvm's main(), so that load_done's
+ * delta is the load phase without exec and dynamic linking). For a
+ * censored point that is a lower bound too, unless an expected point
+ * before it is missing as well: then the delta is bounded by 0 only. */
 static double boot_delta(const struct instance_result *res, int which, const struct boot_context *b,
 			 bool *censored)
 {
 	double value = boot_point(res, which, b, censored);
 	int previous = which - 1;
+	int64_t start;
 
 	if (isnan(value))
 		return NONE;
@@ -126,9 +129,12 @@ static double boot_delta(const struct instance_result *res, int which, const str
 			return 0;
 		previous--;
 	}
+	start = previous >= 0		? res->point_ns[previous]
+		: res->vmm_start_ns > 0 ? res->vmm_start_ns
+					: 0;
 	if (*censored)
-		return value - (previous >= 0 ? (double)res->point_ns[previous] / 1e6 : 0);
-	return (double)(res->point_ns[which] - (previous >= 0 ? res->point_ns[previous] : 0)) / 1e6;
+		return value - (double)start / 1e6;
+	return (double)(res->point_ns[which] - start) / 1e6;
 }
 
 static double ns_difference(int64_t later, int64_t earlier)

@@ -29,9 +29,22 @@ uint64_t trace_clock_ns(void)
 	return monotonic_ns() - t0_ns;
 }
 
+static void write_line(const char *line, int len);
+
+/* The first record: main()'s own instant, so that a reader can tell the
+ * VMM's start-up (exec, dynamic linking) from its load phase. */
 void trace_log_open(int fd)
 {
+	char line[160];
+
 	trace_fd = fd;
+	if (trace_fd < 0)
+		return;
+	write_line(line,
+		   snprintf(line, sizeof(line),
+			    "{\"name\":\"vmm_start\",\"value\":null,\"ns\":0,\"mono_ns\":%llu,"
+			    "\"source\":\"vmm\"}\n",
+			    (unsigned long long)t0_ns));
 }
 
 static void write_line(const char *line, int len)

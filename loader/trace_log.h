@@ -22,7 +22,8 @@
 void trace_clock_start(void);
 uint64_t trace_clock_ns(void);
 
-/* fd < 0: points are kept nowhere (tracing off). */
+/* fd < 0: points are kept nowhere (tracing off). Writes the first record,
+ * vmm_start: main()'s instant (ns 0). */
 void trace_log_open(int fd);
 void trace_log_point(const char *name, int value, const char *source);
 void trace_log_missing(const char *name, const char *source);

@@ -176,12 +176,13 @@ class CompareTest(unittest.TestCase):
         self.assertEqual(table_rows(r.stdout, "trace_ms.linux_start_user", "mmap/copy"), [])
 
     def test_timing_ratio_regression_fails(self):
-        # mmap losing most of its load-phase advantage: its ratio to copy x5.
+        # mmap losing most of its load-phase advantage: its ratio to copy x5
+        # (load_done's delta: from loadvm's main(), the load phase itself).
         current = copy.deepcopy(self.probe)
-        scale(current, "trace_ms", "load_done", 5, loader="mmap")
+        scale(current, "delta_ms", "load_done", 5, loader="mmap")
         r = self.compare_to_probe(current)
         self.assertExit(r, EXIT_REGRESSED)
-        rows = table_rows(r.stdout, "trace_ms.load_done", "mmap/copy")
+        rows = table_rows(r.stdout, "delta_ms.load_done", "mmap/copy")
         self.assertEqual([row[-2:] for row in rows], [["regressed", "FAIL"]] * 3)
 
     def test_boot_ratio_is_reported_not_gated(self):
@@ -218,10 +219,10 @@ class CompareTest(unittest.TestCase):
     def test_gated_ratio_that_vanished_fails(self):
         current = copy.deepcopy(self.probe)
         for group in groups(current):
-            group["trace_ms"]["load_done"] = metric_of([])
+            group["delta_ms"]["load_done"] = metric_of([])
         r = self.compare_to_probe(current)
         self.assertExit(r, EXIT_REGRESSED)
-        rows = table_rows(r.stdout, "trace_ms.load_done", "mmap/copy")
+        rows = table_rows(r.stdout, "delta_ms.load_done", "mmap/copy")
         self.assertEqual([row[-2:] for row in rows], [["missing", "FAIL"]] * 3)
 
     def test_trace_point_unmeasured_in_both_warns(self):
@@ -464,7 +465,7 @@ class CompareTest(unittest.TestCase):
         uss = by_name["memory_kb.uss mmap N=2"]
         self.assertEqual((uss["unit"], uss["value"]), ("kB", 5869.6))
         self.assertIn("regressed", uss["extra"])
-        ratio = by_name["trace_ms.load_done mmap/copy N=4"]
+        ratio = by_name["delta_ms.load_done mmap/copy N=4"]
         self.assertGreater(ratio["value"], 0)
         self.assertTrue(ratio["range"].startswith("± "))
         self.assertNotIn("trace_ms.linux_start_user mmap/copy N=4", by_name)

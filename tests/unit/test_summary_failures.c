@@ -56,6 +56,8 @@ static void fill_row(struct instance_result *r, unsigned loader, unsigned round,
 	r->smaps.kb[SMAPS_PSS] = 6 * 1024 + 24 * 1024 / sharers;
 	r->uss_kb = smaps_uss_kb(&r->smaps);
 	r->point_ns[POINT_LOAD_DONE] = 1000000;
+	/* loadvm's main() 0.4 ms after the zero: its load phase is 0.6 ms. */
+	r->vmm_start_ns = 400000;
 	r->point_ns[POINT_VMM_INIT_END] = 5000000;
 	r->point_ns[POINT_LINUX_START_KERNEL] = -1;
 	r->point_ns[POINT_LINUX_START_USER] = (int64_t)(index + 1) * 100000000 + 50000000 * !loader;
@@ -274,6 +276,9 @@ static void summary_json_keeps_the_rounds_and_the_censoring(void **state)
 			   "t = s[\"context\"][\"timing\"]; "
 			   "assert t[\"time_zero\"] == {\"exec\": 0, \"pre_exec\": 32}; "
 			   "assert t[\"points\"][\"vmm_init_end\"][\"vmm\"] == 32; "
+			   "l = s[\"results\"][0]; "
+			   "assert l[\"trace_ms\"][\"load_done\"][\"median\"] == 1; "
+			   "assert l[\"delta_ms\"][\"load_done\"][\"median\"] == 0.6; "
 			   "assert g[\"rounds\"][1] == {\"round\": 1, \"launched\": 4, \"ok\": 3, "
 			   "\"timeout\": 1, \"exited\": 0, \"no_sample\": 0, "
 			   "\"launch_failed\": 0}; "

@@ -24,6 +24,10 @@ static void loadvm_json_counts_from_our_zero(void **state)
 	(void)state;
 	fresh(&res);
 	trace_take_json(&res,
+			"{\"name\":\"vmm_start\",\"value\":null,\"ns\":0,\"mono_ns\":1030000000,"
+			"\"source\":\"vmm\"}",
+			zero);
+	trace_take_json(&res,
 			"{\"name\":\"vmm_setup_done\",\"value\":null,\"ns\":5000,\"mono_ns\":"
 			"1030005000,\"source\":\"vmm\"}",
 			zero);
@@ -46,6 +50,7 @@ static void loadvm_json_counts_from_our_zero(void **state)
 	/* Without its absolute stamp a point cannot be placed: not taken. */
 	trace_take_json(&res, "{\"name\":\"load_done\",\"value\":null,\"ns\":100}", zero);
 	trace_take_json(&res, "{\"name\":\"tp_9\",\"value\":9,\"ns\":1,\"mono_ns\":1}", zero);
+	assert_int_equal(res.vmm_start_ns, 30000000);
 	assert_int_equal(res.vmm_setup_done_ns, 30005000);
 	assert_int_equal(res.point_ns[POINT_VMM_INIT_END], 30005100);
 	assert_string_equal(res.point_source[POINT_VMM_INIT_END], "vmm");
