@@ -242,6 +242,7 @@ int main(int argc, char **argv)
 	tracefs_stale_remove();
 	if (check_images(&run.config) || check_memory(&run.config) || run_prepare_out_dir(&run))
 		return EXIT_USAGE;
+	tracefs_stale_report();
 	run.results = calloc(run_total_rows(&run.config) + 1, sizeof(*run.results));
 	run.timings = calloc((size_t)run.config.nr_instance_counts * run.config.nr_loaders *
 					     run.config.rounds +

@@ -5,8 +5,10 @@
 #include "log.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -104,6 +106,31 @@ static const char *stale_why(pid_t pid, char *why, size_t size)
 	return why;
 }
 
+static char report[4096];
+static size_t reported;
+
+__attribute__((format(printf, 1, 2))) static void note(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (reported >= sizeof(report))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(report + reported, sizeof(report) - reported, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		reported += (size_t)n < sizeof(report) - reported ? (size_t)n
+								  : sizeof(report) - reported;
+}
+
+void tracefs_stale_report(void)
+{
+	if (reported)
+		fputs(report, stderr);
+	reported = 0;
+}
+
 void tracefs_stale_remove(void)
 {
 	const char *root;
@@ -123,11 +150,14 @@ void tracefs_stale_remove(void)
 			continue;
 		snprintf(dir, sizeof(dir), "%s/%s", instances, e->d_name);
 		if (kvm_tracefs_remove(dir) == 0)
-			pr_err("removed tracefs instance %s left by loadbench pid %d (%s)", dir,
-			       (int)pid, reason);
+			note("loadbench: removed tracefs instance %s left by loadbench pid %d "
+			     "(%s)\n",
+			     dir, (int)pid, reason);
 		else
-			pr_errno("cannot remove tracefs instance %s left by loadbench pid %d", dir,
-				 (int)pid);
+			note("loadbench: cannot remove tracefs instance %s left by loadbench pid "
+			     "%d: "
+			     "%s\n",
+			     dir, (int)pid, strerror(errno));
 	}
 	if (d)
 		closedir(d);

@@ -25,7 +25,11 @@ bool tracefs_stale_is_loadbench(const char *comm, const char *exe, const char *a
 
 /* Where tracefs is usable (kvm_tracefs_unavailable): removes every
  * instance of a pid that is not a running loadbench, or is our own pid
- * (we have made none yet), one line on stderr each. */
+ * (we have made none yet). What it did waits in a buffer until
+ * tracefs_stale_report(), so that a run refused for its inputs still says
+ * one line only. */
 void tracefs_stale_remove(void);
+/* One line on stderr per instance removed or not removable. */
+void tracefs_stale_report(void);
 
 #endif

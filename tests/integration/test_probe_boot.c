@@ -140,8 +140,10 @@ static void exit_after_load_stops_before_the_guest_runs(void **state)
 
 	(void)state;
 	assert_int_equal(boot_probe("mmap", cmdline, "load"), 0);
-	assert_int_equal(trace_file_read(test_path("trace.jsonl"), &trace), 1);
-	assert_string_equal(trace.points[0].name, "load_done");
+	/* loadvm's main(), then the load: no set-up, no guest. */
+	assert_int_equal(trace_file_read(test_path("trace.jsonl"), &trace), 2);
+	assert_string_equal(trace.points[0].name, "vmm_start");
+	assert_string_equal(trace.points[1].name, "load_done");
 }
 
 static void exit_after_kernel_stops_at_start_kernel(void **state)
@@ -150,9 +152,12 @@ static void exit_after_kernel_stops_at_start_kernel(void **state)
 
 	(void)state;
 	assert_int_equal(boot_probe("copy", cmdline, "kernel"), 0);
-	assert_int_equal(trace_file_read(test_path("trace.jsonl"), &trace), 3);
-	assert_string_equal(trace.points[2].name, "linux_start_kernel");
-	assert_int_equal(trace.points[2].value, 6);
+	/* vmm_start, load_done, vmm_setup_done, vmm_init_end, then the kernel's
+	 * first port write, and nothing after it. */
+	assert_int_equal(trace_file_read(test_path("trace.jsonl"), &trace), 5);
+	assert_string_equal(trace.points[4].name, "linux_start_kernel");
+	assert_int_equal(trace.points[4].value, 6);
+	assert_int_equal(trace_file_find(&trace, "linux_start_user"), -1);
 }
 
 static void sigterm_ends_a_halted_guest_cleanly(void **state)
