@@ -13,16 +13,22 @@
 
 #include <sys/mman.h>
 
-static int ksm_place_extent(struct guest_mem *mem, int fd, const char *path,
-			    const struct file_extent *ext, struct load_stats *stats)
+int place_mergeable(const struct loader_ops *base, struct guest_mem *mem, int fd, const char *path,
+		    const struct file_extent *ext, struct load_stats *stats)
 {
-	if (copy_loader.place_extent(mem, fd, path, ext, stats))
+	if (base->place_extent(mem, fd, path, ext, stats))
 		return -1;
 	if (advise_extent_pages(mem, ext, MADV_MERGEABLE) != 0) {
 		pr_errno("%s: madvise(MADV_MERGEABLE) (kernel without CONFIG_KSM?)", path);
 		return -1;
 	}
 	return 0;
+}
+
+static int ksm_place_extent(struct guest_mem *mem, int fd, const char *path,
+			    const struct file_extent *ext, struct load_stats *stats)
+{
+	return place_mergeable(&copy_loader, mem, fd, path, ext, stats);
 }
 
 const struct loader_ops ksm_loader = {

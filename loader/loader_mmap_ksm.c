@@ -10,20 +10,10 @@
  */
 #include "loader_ops.h"
 
-#include "log.h"
-
-#include <sys/mman.h>
-
 static int mmap_ksm_place_extent(struct guest_mem *mem, int fd, const char *path,
 				 const struct file_extent *ext, struct load_stats *stats)
 {
-	if (mmap_loader.place_extent(mem, fd, path, ext, stats))
-		return -1;
-	if (advise_extent_pages(mem, ext, MADV_MERGEABLE) != 0) {
-		pr_errno("%s: madvise(MADV_MERGEABLE) (kernel without CONFIG_KSM?)", path);
-		return -1;
-	}
-	return 0;
+	return place_mergeable(&mmap_loader, mem, fd, path, ext, stats);
 }
 
 const struct loader_ops mmap_ksm_loader = {

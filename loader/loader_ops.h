@@ -41,4 +41,9 @@ int copy_from_file(void *dst, int fd, const char *path, uint64_t offset, uint64_
  * RAM; 0, or -1 with errno (the caller names what failed). */
 int advise_extent_pages(struct guest_mem *mem, const struct file_extent *ext, int advice);
 
+/* base's placement, then MADV_MERGEABLE over the extent's pages, for ksmd
+ * (the ksm and mmap-ksm strategies); -1 after one line naming path. */
+int place_mergeable(const struct loader_ops *base, struct guest_mem *mem, int fd, const char *path,
+		    const struct file_extent *ext, struct load_stats *stats);
+
 #endif
