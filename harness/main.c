@@ -242,7 +242,6 @@ int main(int argc, char **argv)
 	tracefs_stale_remove();
 	if (check_images(&run.config) || check_memory(&run.config) || run_prepare_out_dir(&run))
 		return EXIT_USAGE;
-	tracefs_stale_report();
 	run.results = calloc(run_total_rows(&run.config) + 1, sizeof(*run.results));
 	run.timings = calloc((size_t)run.config.nr_instance_counts * run.config.nr_loaders *
 					     run.config.rounds +
@@ -265,6 +264,9 @@ int main(int argc, char **argv)
 	status = run_open_outputs(&run);
 	if (status != EXIT_OK)
 		return status;
+	/* Only now, when no input can be refused any more (a --resume's rows
+	 * are checked above): a refusal stays one line. */
+	tracefs_stale_report();
 	if (run_all(&run))
 		return EXIT_WRITE;
 	journal_close(&run.journal);
