@@ -109,19 +109,15 @@ static const char *stale_why(pid_t pid, char *why, size_t size)
 static char report[4096];
 static size_t reported;
 
-__attribute__((format(printf, 1, 2))) static void note(const char *fmt, ...)
+/* Keeps a line for tracefs_stale_report(); what does not fit is dropped. */
+static void note(const char *line)
 {
-	va_list ap;
-	int n;
+	size_t len = strlen(line);
 
-	if (reported >= sizeof(report))
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(report + reported, sizeof(report) - reported, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		reported += (size_t)n < sizeof(report) - reported ? (size_t)n
-								  : sizeof(report) - reported;
+	if (len < sizeof(report) - reported) {
+		memcpy(report + reported, line, len + 1);
+		reported += len;
+	}
 }
 
 void tracefs_stale_report(void)
@@ -134,7 +130,7 @@ void tracefs_stale_report(void)
 void tracefs_stale_remove(void)
 {
 	const char *root;
-	char instances[PATH_MAX], dir[PATH_MAX + 256], why[96];
+	char instances[PATH_MAX], dir[PATH_MAX + 256], why[96], line[PATH_MAX + 512];
 	const char *reason;
 	struct dirent *e;
 	DIR *d;
@@ -150,14 +146,17 @@ void tracefs_stale_remove(void)
 			continue;
 		snprintf(dir, sizeof(dir), "%s/%s", instances, e->d_name);
 		if (kvm_tracefs_remove(dir) == 0)
-			note("loadbench: removed tracefs instance %s left by loadbench pid %d "
-			     "(%s)\n",
-			     dir, (int)pid, reason);
+			snprintf(line, sizeof(line),
+				 "loadbench: removed tracefs instance %s left by loadbench pid %d "
+				 "(%s)\n",
+				 dir, (int)pid, reason);
 		else
-			note("loadbench: cannot remove tracefs instance %s left by loadbench pid "
-			     "%d: "
-			     "%s\n",
-			     dir, (int)pid, strerror(errno));
+			snprintf(line, sizeof(line),
+				 "loadbench: cannot remove tracefs instance %s left by loadbench "
+				 "pid %d: "
+				 "%s\n",
+				 dir, (int)pid, strerror(errno));
+		note(line);
 	}
 	if (d)
 		closedir(d);
