@@ -41,6 +41,12 @@ static void set_point(struct instance_result *res, int point, int64_t ns, const 
 	snprintf(res->point_timing[point], sizeof(res->point_timing[point]), "%s", timing);
 }
 
+static void keep_first(int64_t *at, int64_t ns)
+{
+	if (*at < 0)
+		*at = ns;
+}
+
 static int json_number(const char *line, const char *key, long long *value)
 {
 	const char *at = strstr(line, key);
@@ -52,7 +58,6 @@ void trace_take_json(struct instance_result *res, const char *line, int64_t zero
 {
 	char name[64], source[12];
 	long long mono, ns;
-	int64_t *own;
 	const char *src = strstr(line, "\"source\":\"");
 
 	/* A "missing" record has "ns":null and fails here: no point, as it says. */
@@ -63,12 +68,12 @@ void trace_take_json(struct instance_result *res, const char *line, int64_t zero
 		return;
 	ns = mono - zero_ns;
 	/* loadvm's own points, not tabulated as trace points. */
-	own = strcmp(name, "vmm_start") == 0	    ? &res->vmm_start_ns
-	      : strcmp(name, "vmm_setup_done") == 0 ? &res->vmm_setup_done_ns
-						    : NULL;
-	if (own) {
-		if (*own < 0)
-			*own = ns;
+	if (strcmp(name, "vmm_start") == 0) {
+		keep_first(&res->vmm_start_ns, ns);
+		return;
+	}
+	if (strcmp(name, "vmm_setup_done") == 0) {
+		keep_first(&res->vmm_setup_done_ns, ns);
 		return;
 	}
 	if (!src || sscanf(src + 10, "%11[a-z]", source) != 1)
