@@ -5,11 +5,7 @@
 #include <string.h>
 
 static const struct loader_ops *const loaders[] = {
-	&copy_loader,
-	&mmap_loader,
-	&ksm_loader,
-	&mmap_populate_loader,
-	&mmap_ksm_loader,
+	&copy_loader, &mmap_loader, &ksm_loader, &mmap_populate_loader, &mmap_ksm_loader,
 };
 
 const struct loader_ops *loader_find(const char *name)
