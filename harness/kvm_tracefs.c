@@ -319,7 +319,6 @@ void kvm_tracefs_interrupted(void)
 }
 
 struct drain_ctx {
-	struct kvm_tracefs *t;
 	kvm_trace_fn each;
 	void *ctx;
 };
@@ -338,9 +337,6 @@ static int take_record(struct tep_event *event, struct tep_record *record, int c
 	unsigned long long port = 0, value = 0;
 
 	(void)cpu;
-	if (record->missed_events)
-		d->t->lost +=
-			record->missed_events > 0 ? (unsigned long long)record->missed_events : 1;
 	if (strcmp(event->name, "sched_process_exec") == 0) {
 		ev.kind = KVM_TRACE_EXEC;
 	} else if (strcmp(event->name, "kvm_entry") == 0) {
@@ -360,7 +356,7 @@ static int take_record(struct tep_event *event, struct tep_record *record, int c
 
 void kvm_tracefs_drain(struct kvm_tracefs *t, kvm_trace_fn each, void *ctx)
 {
-	struct drain_ctx d = { t, each, ctx };
+	struct drain_ctx d = { each, ctx };
 	sigset_t old;
 
 	if (!t->instance)

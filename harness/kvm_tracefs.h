@@ -27,7 +27,6 @@ struct kvm_tracefs {
 	struct tep_handle *tep;
 	int slot; /* where kvm_tracefs_interrupted() finds it; -1 when closed */
 	char dir[PATH_MAX];
-	unsigned long long lost; /* events the ring buffer dropped */
 };
 
 enum kvm_trace_kind { KVM_TRACE_EXEC, KVM_TRACE_ENTRY, KVM_TRACE_PIO };
