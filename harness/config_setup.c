@@ -63,8 +63,6 @@ static void choose_timing(struct bench_config *config, uint64_t pvh_entry)
  * tracefs. Without them QEMU's own "VM running" trace line stands in. */
 static void choose_qemu_init_end(struct bench_config *config)
 {
-	const char *why;
-
 	if (!config_has_vmm(config, &backend_qemu))
 		return;
 	if (strcmp(config->qemu_accel, "kvm") != 0) {
@@ -76,9 +74,11 @@ static void choose_qemu_init_end(struct bench_config *config)
 		config->qemu_init_end_why = "--qemu-init-end vm_state_notify";
 		return;
 	}
-	why = kvm_tracefs_unavailable();
-	config->qemu_init_end = why ? "vm_state_notify" : "kvm_entry";
-	config->qemu_init_end_why = why ? why : "first KVM_RUN, kvm:kvm_entry via tracefs";
+	/* choose_timing has probed tracefs already: its answer holds for QEMU. */
+	config->qemu_init_end = config->tracefs_timing ? "kvm_entry" : "vm_state_notify";
+	config->qemu_init_end_why = config->tracefs_timing
+					    ? "first KVM_RUN, kvm:kvm_entry via tracefs"
+					    : config->timing_why;
 }
 
 /* The run's order, fixed before anything runs (a resumed run recomputes
@@ -105,8 +105,8 @@ int bench_config_setup(struct bench_config *config)
 	for (unsigned v = 0; v < config->nr_vmms; v++)
 		if (config->vmms[v]->check(config))
 			return -1;
-	choose_qemu_init_end(config);
 	choose_timing(config, kernel.pvh_entry);
+	choose_qemu_init_end(config);
 	config->kernel_elf = kernel.elf_path ? kernel.elf_path : config->kernel;
 	return choose_order(config);
 }
