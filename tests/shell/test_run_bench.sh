@@ -72,6 +72,17 @@ out="$PWD/$BUILD/test-run-bench-$$"
 status=0
 ./run-bench.sh --quick --out "$out" >"$tmp/stdout" 2>"$tmp/stderr" || status=$?
 check "--quick finishes (status $status)" test "$status" -eq 0
+# A failed run says why in CI's log: its stderr and every failed instance.
+if [ "$status" -ne 0 ]; then
+	tail -n 20 "$tmp/stderr" | sed 's/^/# stderr: /'
+	[ ! -s "$out/raw.csv" ] || python3 -c '
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1])):
+    if r["status"] != "ok":
+        print("# failed:", r["loader"], "N=" + r["instances"], "round", r["round"],
+              "instance", r["instance"], r["status"], r["reason"])' "$out/raw.csv"
+	[ ! -d "$out/rig" ] || tail -n 20 "$out"/rig/attempt-*/console.log | sed 's/^/# rig: /'
+fi
 for f in raw.csv summary.json tables.txt tables.md report.md plots/memory.png plots/boot.png \
 	plots/loadphase.png plots/memory.svg plots/boot.svg plots/loadphase.svg; do
 	check "--quick wrote $f" test -s "$out/$f"
