@@ -383,6 +383,11 @@ def boot_lines(summary, pair=DEFAULT_PAIR):
     if pd.is_scaled_timing(summary):
         lines += ["", f"KVM mode {summary['context']['kvm_mode']}: these timings are "
                   "emulation-scaled; read the ratios, not the milliseconds."]
+    timing = summary["context"].get("timing", {})
+    if timing.get("lost_events"):
+        lines += ["", f"tracefs lost {timing['lost_events']} events in "
+                  f"{plural(timing['rounds_with_lost_events'], 'round')}: the points they "
+                  "carried came from the VMMs' own stamps (raw.csv's *_timed_by)."]
     return lines
 
 

@@ -71,3 +71,18 @@ void timing_describe(FILE *f, const struct timing_counts *counts)
 	      "arrival: stamped by loadbench when it arrived.\n",
 	      f);
 }
+
+long long timing_lost_events(const struct round_timing *timings, size_t nr,
+			     unsigned int *rounds_with)
+{
+	long long lost = -1;
+
+	*rounds_with = 0;
+	for (size_t i = 0; i < nr; i++) {
+		if (timings[i].tracefs_lost < 0)
+			continue;
+		lost = (lost < 0 ? 0 : lost) + timings[i].tracefs_lost;
+		*rounds_with += timings[i].tracefs_lost > 0;
+	}
+	return lost;
+}

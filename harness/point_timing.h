@@ -9,6 +9,7 @@
 #define LOADBENCH_POINT_TIMING_H
 
 #include "results.h"
+#include "round.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -26,6 +27,11 @@ const char *zero_name(int zero);
 
 /* Counts over the instances that reported anything. */
 void timing_count(const struct instance_result *results, size_t n, struct timing_counts *counts);
+
+/* Events the rounds' tracefs instances lost, summed over the nr rounds
+ * that had one; -1 if none had. rounds_with: how many lost any. */
+long long timing_lost_events(const struct round_timing *timings, size_t nr,
+			     unsigned int *rounds_with);
 
 /* One paragraph for the tables' heading. */
 void timing_describe(FILE *f, const struct timing_counts *counts);

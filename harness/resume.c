@@ -68,11 +68,11 @@ int journal_commit(struct journal *j, const struct bench_config *config, unsigne
 	snprintf(line, sizeof(line),
 		 "round step=%u loader=%s instances=%u round=%u rows=%u csv_bytes=%ld "
 		 "sharing_bytes=%ld launch_ms=%.3f boot_ms=%.3f sample_ms=%.3f "
-		 "resident_pages=%lld\n",
+		 "resident_pages=%lld tracefs_lost=%lld\n",
 		 j->steps_done, config->loaders[step.loader],
 		 config->instance_counts[step.count_index], step.round, rows, csv_bytes,
 		 sharing_bytes, timing->launch_ms, timing->boot_ms, timing->sample_ms,
-		 timing->resident_pages);
+		 timing->resident_pages, timing->tracefs_lost);
 	if (append_synced(j, line))
 		return -1;
 	j->steps_done++;
@@ -88,15 +88,17 @@ static int take_round(struct journal *j, const char *line, const struct bench_co
 	char loader[32];
 	unsigned int step, n, round, rows;
 	long csv, sharing;
-	struct round_timing t;
+	struct round_timing t = { .tracefs_lost = -1 };
 	struct plan_step want;
+	int fields = sscanf(line,
+			    "round step=%u loader=%31s instances=%u round=%u rows=%u csv_bytes=%ld "
+			    "sharing_bytes=%ld launch_ms=%lf boot_ms=%lf sample_ms=%lf "
+			    "resident_pages=%lld tracefs_lost=%lld",
+			    &step, loader, &n, &round, &rows, &csv, &sharing, &t.launch_ms,
+			    &t.boot_ms, &t.sample_ms, &t.resident_pages, &t.tracefs_lost);
 
-	if (sscanf(line,
-		   "round step=%u loader=%31s instances=%u round=%u rows=%u csv_bytes=%ld "
-		   "sharing_bytes=%ld launch_ms=%lf boot_ms=%lf sample_ms=%lf resident_pages=%lld",
-		   &step, loader, &n, &round, &rows, &csv, &sharing, &t.launch_ms, &t.boot_ms,
-		   &t.sample_ms, &t.resident_pages) != 11 ||
-	    step != j->steps_done || step >= plan_steps(config))
+	/* A journal from before tracefs_lost was counted ends after resident_pages. */
+	if (fields < 11 || step != j->steps_done || step >= plan_steps(config))
 		return -1;
 	want = plan_step(config, step);
 	if (strcmp(loader, config->loaders[want.loader]) != 0 ||

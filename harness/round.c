@@ -8,6 +8,7 @@
 #include "log.h"
 #include "monotonic.h"
 #include "sharing_log.h"
+#include "tracefs_lost.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -101,6 +102,17 @@ static void open_tracefs(const struct bench_config *config, struct round_state *
 			 "times fall back to their own stamps (raw.csv's *_timed_by)");
 }
 
+/* Points whose events the ring buffer lost came from the VMMs' own stamps. */
+static void note_lost_events(const struct bench_config *config, const struct round_state *s,
+			     struct round_timing *timing, unsigned int loader, unsigned int round)
+{
+	timing->tracefs_lost = s->tracefs.instance ? tracefs_lost_events(s->tracefs.dir) : -1;
+	if (timing->tracefs_lost > 0)
+		pr_err("warning: %s N=%u round %u/%u: tracefs lost %lld events; their points fall back "
+		       "to the VMMs' own stamps (raw.csv's *_timed_by)",
+		       config->loaders[loader], s->n, round + 1, config->rounds, timing->tracefs_lost);
+}
+
 int round_run(const struct bench_config *config, unsigned int loader, unsigned int n,
 	      unsigned int round, struct instance_result *results, struct round_timing *timing)
 {
@@ -112,6 +124,7 @@ int round_run(const struct bench_config *config, unsigned int loader, unsigned i
 	double start, booted_at, sample_start;
 	int launched = 0;
 
+	timing->tracefs_lost = -1;
 	if (!s.runs || zeros == MAP_FAILED) {
 		pr_err("out of memory for %u instances", n);
 		free(s.runs);
@@ -134,6 +147,7 @@ int round_run(const struct bench_config *config, unsigned int loader, unsigned i
 			launched += instance_launch(&s.runs[i]) == 0;
 	timing->launch_ms = (monotonic_s() - start) * 1e3;
 	round_follow_traces(&s, start + config->timeout_s);
+	note_lost_events(config, &s, timing, loader, round);
 	kvm_tracefs_close(&s.tracefs);
 	booted_at = monotonic_s();
 	timing->boot_ms = (booted_at - start) * 1e3;

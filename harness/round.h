@@ -17,6 +17,9 @@ struct round_timing {
 	/* The images' pages in the page cache just before launch (after the
 	 * eviction with --cache cold); -1 when not counted. */
 	long long resident_pages;
+	/* Events the round's tracefs instance lost (tracefs_lost.h); -1 when
+	 * the round had no instance. */
+	long long tracefs_lost;
 };
 
 /* Fills results[0..n). Returns 0, or -1 if the round could not run at all

@@ -138,11 +138,21 @@ static void write_page_cache(struct json_writer *j, const struct run_summary *su
 static void write_timing(struct json_writer *j, const struct run_summary *summary)
 {
 	struct timing_counts counts;
+	unsigned int lossy_rounds;
+	long long lost = timing_lost_events(summary->timings,
+					    (size_t)summary->nr_groups * summary->config->rounds,
+					    &lossy_rounds);
 
 	timing_count(summary->results, summary->nr_results, &counts);
 	jw_object_begin(j, "timing");
 	jw_string(j, "method", summary->config->tracefs_timing ? "tracefs" : "vmm");
 	jw_string(j, "why", summary->config->timing_why);
+	/* null: no round had a tracefs instance to lose events from. */
+	if (lost < 0)
+		jw_null(j, "lost_events");
+	else
+		jw_integer(j, "lost_events", lost);
+	jw_integer(j, "rounds_with_lost_events", lossy_rounds);
 	jw_object_begin(j, "time_zero");
 	for (int z = 0; z < NR_ZEROS; z++)
 		jw_integer(j, zero_name(z), counts.zero[z]);

@@ -373,6 +373,19 @@ class FailuresFixture(unittest.TestCase):
         self.assertIn("| mmap | 4 | 4 of 16 | 2 | 3 | exited | exit 1: loadvm: KVM_RUN: Bad "
                       "address |", self.report_md)
 
+    def test_no_lost_events_no_line(self):
+        self.assertNotIn("tracefs lost", self.report_md)
+
+    def test_lost_tracefs_events_are_said(self):
+        def lose(summary, _path):
+            summary["context"]["timing"].update(lost_events=7, rounds_with_lost_events=2)
+        results = ResultsDir(FAILURES_FIXTURE, edit=lose)
+        try:
+            self.assertIn("tracefs lost 7 events in 2 rounds: the points they carried came "
+                          "from the VMMs' own stamps", results.report())
+        finally:
+            results.tmp.cleanup()
+
     def test_censored_boot_times_get_no_difference_of_means(self):
         self.assertIn("| `linux_start_user` | 300.00 | 250.00 | n/a (boots censored at the "
                       "timeout) | | 0.833 |", self.report_md)

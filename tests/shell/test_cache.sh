@@ -49,7 +49,7 @@ check "cold: every round counted, none left a page" page_cache cold \
 check "cold: the kernel is the one file" page_cache cold \
 	"[f['role'] for f in p['files']] == ['kernel'] and p['files'][0]['path'] == '$kernel'"
 check "cold: rounds.log keeps the counts" \
-	test "$(grep -c ' resident_pages=0$' "$dir/cold/rounds.log")" -eq 8
+	test "$(grep -c ' resident_pages=0 tracefs_lost=' "$dir/cold/rounds.log")" -eq 8
 check "cold: no warning" test "$(grep -c warning "$dir/cold.err" || true)" -eq 0
 
 check "warm: the run finishes" run warm

@@ -9,6 +9,7 @@
 #include "../support/test_main.h"
 
 #include "kvm_tracefs.h"
+#include "tracefs_lost.h"
 
 #include <stdio.h>
 #include <sys/stat.h>
@@ -87,15 +88,46 @@ static void an_exec_comes_back_with_its_pid_and_time(void **state)
 	seen.execs = 0;
 	kvm_tracefs_drain(&t, take, &seen);
 	assert_int_equal(seen.execs, 0);
+	assert_int_equal(tracefs_lost_events(t.dir), 0);
 	kvm_tracefs_close(&t);
 	assert_int_equal(stat(dir, &st), -1);
 	assert_null(t.instance);
+}
+
+/* A ring buffer of one page per CPU cannot hold a few hundred execs that
+ * nobody reads: the instance's stats count what it lost. */
+static void a_full_buffer_counts_its_losses(void **state)
+{
+	const uint64_t rips[] = { 0xfff0 };
+	struct kvm_tracefs t;
+	char path[sizeof(t.dir) + 32];
+	FILE *f;
+	int status;
+
+	(void)state;
+	assert_int_equal(kvm_tracefs_open(&t, rips, 1), 0);
+	snprintf(path, sizeof(path), "%s/buffer_size_kb", t.dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_true(fputs("4", f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(tracefs_lost_events(t.dir), 0);
+	for (int i = 0; i < 400; i++) {
+		pid_t pid = run_true();
+
+		assert_true(pid > 0);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+	}
+	assert_true(tracefs_lost_events(t.dir) > 0);
+	kvm_tracefs_close(&t);
+	assert_int_equal(tracefs_lost_events(t.dir), -1); /* gone with the instance */
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(an_exec_comes_back_with_its_pid_and_time),
+		cmocka_unit_test(a_full_buffer_counts_its_losses),
 	};
 	const char *why = kvm_tracefs_unavailable();
 

@@ -109,7 +109,7 @@ static int setup(void **state)
 	set_failure(&rows[3 * N + 2], INSTANCE_TIMEOUT, "no linux_start_user before the timeout");
 	set_failure(&rows[3 * N + 3], INSTANCE_TIMEOUT, "no linux_start_user before the timeout");
 	for (unsigned r = 0; r < 2 * ROUNDS; r++)
-		timings[r] = (struct round_timing){ 1.0, 400.0 + r, 2.0, -1 };
+		timings[r] = (struct round_timing){ 1.0, 400.0 + r, 2.0, -1, -1 };
 	if (summary_compute(&summary, &config, rows, 2 * N * ROUNDS, timings))
 		return -1;
 	g = summary_group(&summary, 1, N);
