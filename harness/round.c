@@ -108,9 +108,11 @@ static void note_lost_events(const struct bench_config *config, const struct rou
 {
 	timing->tracefs_lost = s->tracefs.instance ? tracefs_lost_events(s->tracefs.dir) : -1;
 	if (timing->tracefs_lost > 0)
-		pr_err("warning: %s N=%u round %u/%u: tracefs lost %lld events; their points fall back "
+		pr_err("warning: %s N=%u round %u/%u: tracefs lost %lld events; their points fall "
+		       "back "
 		       "to the VMMs' own stamps (raw.csv's *_timed_by)",
-		       config->loaders[loader], s->n, round + 1, config->rounds, timing->tracefs_lost);
+		       config->loaders[loader], s->n, round + 1, config->rounds,
+		       timing->tracefs_lost);
 }
 
 int round_run(const struct bench_config *config, unsigned int loader, unsigned int n,
