@@ -136,7 +136,7 @@ def pattern_lines(summary):
                      f"({SHARED} − {PRIVATE}, {100 * abs(s1 - p1) / p1:.1f}% of its USS).")
     p2 = mem(summary, PRIVATE, 2, "uss")
     shared_clean = mem(summary, PRIVATE, 2, "shared_clean")
-    # qemu-private's images are tmpfs pages of its own: its Shared_Clean at N=2 is QEMU.
+    # qemu-private's images are memfd (shmem) pages of its own: its Shared_Clean at N=2 is QEMU.
     libs = "" if shared_clean is None else \
         f"; at N=2 each has {shared_clean:.1f} MB of Shared_Clean, QEMU's binary and libraries"
     if p1 is not None and p2 is not None and first == 1:
@@ -191,8 +191,8 @@ def differences_lines(summary, expected):
         "QEMU 4.1 (before) and 4.2 (after). QEMU's absolute USS depends on its version, "
         "devices and how much guest RAM the guest touches; the differences between the two "
         "loaders are what carries over.",
-        f"- **\"Before\" is emulated:** {PRIVATE} gives each instance its own tmpfs copy of the "
-        "files, which costs the same private pages as QEMU 4.1's read into a buffer but not "
+        f"- **\"Before\" is emulated:** {PRIVATE} gives each instance its own in-memory copy "
+        "(a memfd) of the files, which costs the same private pages as QEMU 4.1's read into a buffer but not "
         "the same time: pages are faulted in from memory instead of read() from the page "
         "cache, so the seed's boot-time gain is not expected to reappear in full.",
         f"- **Host:** KVM mode {mode}; " + HOST_NOTES.get(mode, "guests ran at hardware speed.") +

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct vmm_backend *const backends[] = { &backend_loadvm, &backend_qemu };
 
@@ -86,4 +87,20 @@ void launch_argf(struct vmm_launch *launch, const char *fmt, ...)
 	vsnprintf(s, sizeof(launch->strings[0]), fmt, ap);
 	va_end(ap);
 	launch_arg(launch, s);
+}
+
+int launch_pass_fd(struct vmm_launch *launch, int fd)
+{
+	if (launch->nr_fds == VMM_MAX_FDS) {
+		close(fd);
+		return -1;
+	}
+	launch->fds[launch->nr_fds] = fd;
+	return VMM_FIRST_PASSED_FD + (int)launch->nr_fds++;
+}
+
+void launch_close_fds(struct vmm_launch *launch)
+{
+	while (launch->nr_fds)
+		close(launch->fds[--launch->nr_fds]);
 }

@@ -2,8 +2,8 @@
 /*
  * The VMMs loadbench can measure, behind one small ops table: loadvm (our
  * VMM, loaders copy and mmap) and QEMU (loaders qemu-private and
- * qemu-shared). A backend builds the command line of one instance, makes
- * and removes that instance's own files, and says how its trace points
+ * qemu-shared). A backend builds the command line of one instance, opens
+ * the fds that instance alone is given, and says how its trace points
  * arrive; the round (round.c) does everything else the same way for
  * every backend.
  * Adding a VMM = adding one backend_<name>.c and a line in backend.c.
@@ -18,6 +18,9 @@
 
 #define TRACE_FD 3   /* trace channel: every backend's instance writes it */
 #define VMM_LOG_FD 4 /* a VMM's own trace log, for backends that have one */
+/* An instance's own fds (struct vmm_launch.fds) are its fds 5, 6, ... */
+#define VMM_FIRST_PASSED_FD 5
+#define VMM_MAX_FDS 2
 #define VMM_MAX_ARGS 48
 
 /* How the trace channel (fd 3) carries trace points. */
@@ -29,16 +32,19 @@ enum trace_channel {
 	TRACE_PORT_BYTES,
 };
 
-/* What one instance runs: its argv and the files made for it alone. */
+/* What one instance runs: its argv and the fds opened for it alone. */
 struct vmm_launch {
 	const char *argv[VMM_MAX_ARGS];
 	unsigned int argc;
 	char strings[12][1024]; /* storage for formatted arguments */
 	unsigned int nr_strings;
-	char private_dir[PATH_MAX]; /* "" if the instance has no files of its own */
-	char kernel[PATH_MAX];	    /* what the VMM is given */
-	char initrd[PATH_MAX];
+	/* fds[i] becomes the child's fd VMM_FIRST_PASSED_FD + i; the harness
+	 * closes its own copies as soon as the child is forked, so what they
+	 * hold lives exactly as long as the VMM. */
+	int fds[VMM_MAX_FDS];
+	unsigned int nr_fds;
 	char serial[PATH_MAX]; /* the guest console's file, "" if none */
+	char failure[160];     /* why prepare failed, one line; "" if it did not say */
 };
 
 struct vmm_backend {
@@ -53,17 +59,13 @@ struct vmm_backend {
 	 * do the options make sense? One line on stderr and -1 if not. May
 	 * fill config fields. */
 	int (*check)(struct bench_config *config);
-	/* MiB that the loader adds per instance beyond overhead_mib (files). */
+	/* MiB that the loader adds per instance beyond overhead_mib (copies). */
 	unsigned int (*extra_mib)(const struct bench_config *config, unsigned int loader);
-	/* Per instance, before the round starts: argv and private files.
-	 * tag names the instance uniquely within the run. */
-	int (*prepare)(const struct bench_config *config, unsigned int loader, const char *tag,
+	/* Per instance, before the round starts: argv and the instance's own
+	 * fds (launch_pass_fd). -1 on failure, with launch->failure saying why;
+	 * the fds already passed are closed by the round. */
+	int (*prepare)(const struct bench_config *config, unsigned int loader,
 		       struct vmm_launch *launch);
-	/* After the instance ended: remove what prepare made. */
-	void (*cleanup)(struct vmm_launch *launch);
-	/* The run was interrupted: remove every instance's files. Called from
-	 * a signal handler (async-signal-safe calls only); may be NULL. */
-	void (*interrupted)(void);
 };
 
 extern const struct vmm_backend backend_loadvm;
@@ -86,5 +88,10 @@ void launch_arg(struct vmm_launch *launch, const char *arg);
 /* Formats an argument into launch's own storage and appends it. */
 void launch_argf(struct vmm_launch *launch, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Hands fd (owned by launch from now on) to the instance: the fd number
+ * it will have in the VMM, or -1 (fd closed) if launch has no room. */
+int launch_pass_fd(struct vmm_launch *launch, int fd);
+/* Closes the harness's copies of the passed fds (idempotent). */
+void launch_close_fds(struct vmm_launch *launch);
 
 #endif

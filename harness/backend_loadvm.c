@@ -31,7 +31,7 @@ static int loadvm_check(struct bench_config *config)
 	return 0;
 }
 
-/* Guest RAM is counted by the caller; loadvm needs no files of its own. */
+/* Guest RAM is counted by the caller; loadvm needs no copies of the images. */
 static unsigned int loadvm_extra_mib(const struct bench_config *config, unsigned int loader)
 {
 	(void)config;
@@ -39,10 +39,9 @@ static unsigned int loadvm_extra_mib(const struct bench_config *config, unsigned
 	return 0;
 }
 
-static int loadvm_prepare(const struct bench_config *config, unsigned int loader, const char *tag,
+static int loadvm_prepare(const struct bench_config *config, unsigned int loader,
 			  struct vmm_launch *launch)
 {
-	(void)tag;
 	launch_arg(launch, config->loadvm);
 	launch_arg(launch, "--kernel");
 	launch_arg(launch, config->kernel);
@@ -80,11 +79,6 @@ static int loadvm_prepare(const struct bench_config *config, unsigned int loader
 	return 0;
 }
 
-static void loadvm_cleanup(struct vmm_launch *launch)
-{
-	(void)launch;
-}
-
 const struct vmm_backend backend_loadvm = {
 	.name = "loadvm",
 	.loaders = loadvm_loaders,
@@ -95,6 +89,4 @@ const struct vmm_backend backend_loadvm = {
 	.check = loadvm_check,
 	.extra_mib = loadvm_extra_mib,
 	.prepare = loadvm_prepare,
-	.cleanup = loadvm_cleanup,
-	.interrupted = NULL,
 };

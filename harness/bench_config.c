@@ -51,8 +51,6 @@ static const char usage_text[] =
 	"  --qemu-init-end M  how qemu_init_end is taken: auto (the first KVM_RUN from\n"
 	"                     tracefs where it can be had, else vm_state_notify) or\n"
 	"                     vm_state_notify (QEMU's trace line; no tracing) (default auto)\n"
-	"  --private-dir DIR  tmpfs for qemu-private's per-instance copies\n"
-	"                     (default: the first tmpfs of /dev/shm, $TMPDIR, /tmp)\n"
 	"  --break-symbol SYM record linux_start_kernel with a breakpoint on SYM\n"
 	"                     (default start_kernel when the kernel has symbols;\n"
 	"                     none to disable)\n"
@@ -83,7 +81,6 @@ enum {
 	OPT_QEMU,
 	OPT_QEMU_MACHINE,
 	OPT_QEMU_ACCEL,
-	OPT_PRIVATE_DIR,
 	OPT_QEMU_INIT_END,
 	OPT_BREAK_SYMBOL,
 	OPT_SYSTEM_MAP,
@@ -114,7 +111,6 @@ static const struct option long_options[] = {
 	{ "qemu", required_argument, NULL, OPT_QEMU },
 	{ "qemu-machine", required_argument, NULL, OPT_QEMU_MACHINE },
 	{ "qemu-accel", required_argument, NULL, OPT_QEMU_ACCEL },
-	{ "private-dir", required_argument, NULL, OPT_PRIVATE_DIR },
 	{ "qemu-init-end", required_argument, NULL, OPT_QEMU_INIT_END },
 	{ "break-symbol", required_argument, NULL, OPT_BREAK_SYMBOL },
 	{ "system-map", required_argument, NULL, OPT_SYSTEM_MAP },
@@ -284,7 +280,6 @@ static int apply_option(int opt, const char *arg, struct bench_config *config)
 	case OPT_QEMU_MACHINE:
 		return one_of("qemu-machine", arg, qemu_machines, &config->qemu_machine);
 	case OPT_QEMU_ACCEL: return one_of("qemu-accel", arg, qemu_accels, &config->qemu_accel);
-	case OPT_PRIVATE_DIR: config->private_dir = arg; return 0;
 	case OPT_QEMU_INIT_END:
 		if (one_of("qemu-init-end", arg, qemu_init_ends, &config->qemu_init_end))
 			return -1;

@@ -65,7 +65,6 @@ struct bench_config {
 	const char *qemu;	  /* the binary, resolved to a path by the backend */
 	const char *qemu_machine; /* pc, q35 or microvm */
 	const char *qemu_accel;	  /* kvm or tcg */
-	const char *private_dir;  /* tmpfs for qemu-private's copies */
 	/* How qemu_init_end is taken: "kvm_entry" (tracefs, the first KVM_RUN)
 	 * or "vm_state_notify" (QEMU's trace log), and why. */
 	const char *qemu_init_end;

@@ -98,7 +98,6 @@ static void qemu(struct json_writer *j, const struct bench_config *config,
 	jw_string(j, "machine", config->qemu_machine);
 	jw_string(j, "accel", config->qemu_accel);
 	jw_string(j, "qemu_init_end", config->qemu_init_end);
-	jw_string(j, "private_dir", config->private_dir);
 	jw_object_end(j);
 }
 

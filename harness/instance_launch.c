@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* One instance's launch: its channels' pipes, fork, the child's fds and
- * the pre-exec zero, exec. */
+/* One instance's launch: its channels' pipes, fork, the child's fds (the
+ * channels and the instance's own, struct vmm_launch.fds) and the pre-exec
+ * zero, exec. */
 #include "round_internal.h"
 
 #include <errno.h>
@@ -12,13 +13,42 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#define HIGH_FD 10 /* pipes go above the fds the child must own */
+#define HIGH_FD 10 /* pipes and passed fds go above the fds the child must own */
+_Static_assert(VMM_FIRST_PASSED_FD + VMM_MAX_FDS <= HIGH_FD, "passed fds collide with HIGH_FD");
 
 /* fd becomes target in the child, inheritable (fd < 0: the backend has no
  * such channel). */
 static int give_fd(int fd, int target)
 {
 	return fd < 0 || (dup2(fd, target) == target && fcntl(target, F_SETFD, 0) == 0) ? 0 : -1;
+}
+
+/* The child's own fds: the trace channel on TRACE_FD, the log channel
+ * (log_w >= 0) on VMM_LOG_FD, the launch's fds from VMM_FIRST_PASSED_FD on.
+ * Every one is moved out of the way first: a pipe end or a memfd may
+ * itself sit on a target. */
+static int give_fds(const struct vmm_launch *launch, int trace_w, int log_w)
+{
+	int from[2 + VMM_MAX_FDS], to[2 + VMM_MAX_FDS];
+	unsigned n = 0;
+
+	from[n] = trace_w;
+	to[n++] = TRACE_FD;
+	if (log_w >= 0) {
+		from[n] = log_w;
+		to[n++] = VMM_LOG_FD;
+	}
+	for (unsigned i = 0; i < launch->nr_fds; i++) {
+		from[n] = launch->fds[i];
+		to[n++] = VMM_FIRST_PASSED_FD + (int)i;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if ((from[i] = fcntl(from[i], F_DUPFD_CLOEXEC, HIGH_FD)) < 0)
+			return -1;
+	for (unsigned i = 0; i < n; i++)
+		if (give_fd(from[i], to[i]))
+			return -1;
+	return 0;
 }
 
 /* The pre-exec zero is taken here, the last thing before exec; where
@@ -32,10 +62,7 @@ static void child_exec(struct running *r, int trace_w, int log_w, pid_t parent)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(125);
-	/* Out of the way first: a pipe end may itself sit on fd 3 or 4. */
-	trace_w = fcntl(trace_w, F_DUPFD_CLOEXEC, HIGH_FD);
-	log_w = log_w >= 0 ? fcntl(log_w, F_DUPFD_CLOEXEC, HIGH_FD) : -2;
-	if (trace_w < 0 || log_w == -1 || give_fd(trace_w, TRACE_FD) || give_fd(log_w, VMM_LOG_FD))
+	if (give_fds(&r->launch, trace_w, log_w))
 		_exit(125);
 	null_fd = open("/dev/null", O_RDWR);
 	log_fd = open(r->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -63,6 +90,8 @@ int instance_launch(struct running *r)
 	pid = fork();
 	if (pid == 0)
 		child_exec(r, trace[1], log[1], parent);
+	/* The child has its own: what they hold now lives as long as it. */
+	launch_close_fds(&r->launch);
 	close(trace[1]);
 	if (log[1] >= 0)
 		close(log[1]);

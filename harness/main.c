@@ -26,11 +26,8 @@
 
 /* What an interrupted run says on its way out, prepared in advance: a
  * signal handler may only use async-signal-safe calls (write(2), _exit(2),
- * the tracefs instance's open, write, close and rmdir, and the backends'
- * clean-ups: unlink, fork, exec, wait). */
+ * the tracefs instance's open, write, close and rmdir). */
 static char interrupted_note[4400];
-
-static const struct bench_config *interrupted_config;
 
 static void on_interrupt(int sig)
 {
@@ -38,20 +35,17 @@ static void on_interrupt(int sig)
 
 	(void)ignored;
 	kvm_tracefs_interrupted(); /* else it records, and holds its buffers, until reboot */
-	for (unsigned v = 0; v < interrupted_config->nr_vmms; v++)
-		if (interrupted_config->vmms[v]->interrupted)
-			interrupted_config->vmms[v]->interrupted();
-	/* Our guests die with us (PR_SET_PDEATHSIG); finished rounds are synced. */
+	/* Our guests die with us (PR_SET_PDEATHSIG), and qemu-private's copies
+	 * with them (memfds); finished rounds are synced. */
 	_exit(128 + sig);
 }
 
 /* SIGINT and SIGTERM end the run, even when inherited as ignored (a
  * background job in a script): a long benchmark must stay stoppable. */
-static void stop_on_interrupt(const struct bench_config *config, const char *out_dir)
+static void stop_on_interrupt(const char *out_dir)
 {
 	struct sigaction sa;
 
-	interrupted_config = config;
 	snprintf(interrupted_note, sizeof(interrupted_note),
 		 "loadbench: interrupted; the rows of finished rounds are in "
 		 "%s/raw.csv.partial\n",
@@ -251,7 +245,7 @@ int main(int argc, char **argv)
 		pr_err("out of memory");
 		return EXIT_WRITE;
 	}
-	stop_on_interrupt(&run.config, run.out_dir);
+	stop_on_interrupt(run.out_dir);
 	context_collect(&run.ctx, &run.config);
 	warn_qemu_kvm(&run.config, &run.ctx);
 	/* After the images' hashes and input checks, which read them: from

@@ -62,15 +62,14 @@ static void init_instance(const struct bench_config *config, struct running *r,
 		 config->out_dir, config->loaders[loader], n, round, index);
 }
 
-/* The backend's argv and the instance's own files, before the clock runs. */
+/* The backend's argv and the instance's own fds, before the clock runs. */
 static int prepare(const struct bench_config *config, struct running *r, unsigned loader)
 {
-	char tag[64];
-
-	snprintf(tag, sizeof(tag), "n%u-r%u-i%u", r->res->instances, r->res->round, r->res->index);
-	if (r->backend->prepare(config, loader, tag, &r->launch) == 0)
+	if (r->backend->prepare(config, loader, &r->launch) == 0)
 		return 0;
-	set_failure(r->res, INSTANCE_LAUNCH_FAILED, "could not prepare the instance's files");
+	launch_close_fds(&r->launch);
+	set_failure(r->res, INSTANCE_LAUNCH_FAILED,
+		    r->launch.failure[0] ? r->launch.failure : "could not prepare the instance");
 	return -1;
 }
 
@@ -79,7 +78,7 @@ static void finish_instances(struct running *runs, unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		struct instance_result *res = runs[i].res;
 
-		runs[i].backend->cleanup(&runs[i].launch);
+		launch_close_fds(&runs[i].launch); /* if it never launched */
 		/* Keep the VMM's stderr and console only where they explain a failure. */
 		if (res->status == INSTANCE_OK) {
 			unlink(runs[i].log_path);
@@ -139,8 +138,8 @@ int round_run(const struct bench_config *config, unsigned int loader, unsigned i
 	for (unsigned i = 0; i < n; i++)
 		prepare(config, &s.runs[i], loader);
 	open_tracefs(config, &s);
-	/* Last before the launch: the instances' own files (qemu-private's
-	 * copies) are made, and nothing reads the images until the VMMs do. */
+	/* Last before the launch: the instances' own copies (qemu-private's
+	 * memfds) are made, and nothing reads the images until the VMMs do. */
 	timing->resident_pages =
 		config->image_cache ? image_cache_before_launch(config->image_cache, config) : -1;
 	start = monotonic_s();

@@ -196,7 +196,6 @@ static void write_context(struct json_writer *j, const struct run_context *ctx,
 		jw_string(j, "accel", config->qemu_accel);
 		jw_string(j, "qemu_init_end", config->qemu_init_end);
 		jw_string(j, "qemu_init_end_why", config->qemu_init_end_why);
-		jw_string(j, "private_dir", config->private_dir);
 		jw_object_end(j);
 	}
 	jw_object_end(j);

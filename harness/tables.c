@@ -159,7 +159,7 @@ static void qemu_heading(FILE *f, const struct bench_config *config, const struc
 {
 	fprintf(f,
 		"\nQEMU: %s, machine %s, accel %s. qemu-private: each instance maps its own "
-		"copy of the kernel and initrd (tmpfs), the seed's \"before\"; qemu-shared: "
+		"copy of the kernel and initrd (a memfd), the seed's \"before\"; qemu-shared: "
 		"QEMU as shipped maps the files, the seed's \"after\". The guest's port 0xf4 "
 		"bytes also reach loadbench through isa-debugcon and a pipe: where tracefs does "
 		"not time them, they are stamped on arrival. qemu_init_end (in the vmm_init_end "

@@ -6,16 +6,21 @@
  * round (about 15 s). Every instance reaches linux_start_user and is
  * sampled, and the page accounting shows what each loader means:
  *
- *   qemu-private  its copies live on tmpfs and are mapped by it alone, so
- *                 they are Shmem pages counted whole in its Pss (Pss_Shmem
- *                 ~ kernel PT_LOAD bytes + initrd) and in its USS;
+ *   qemu-private  its copies are memfds (shmem) that it alone holds and
+ *                 maps, so they are Shmem pages counted whole in its Pss
+ *                 (Pss_Shmem ~ kernel PT_LOAD bytes + initrd) and in its USS;
  *   qemu-shared   QEMU maps the files themselves: at N=2 the same bytes
  *                 sit in both processes as Shared_Clean page cache, outside
  *                 USS.
  *
  * Both see QEMU's own binary and libraries shared at N=2, so the checks
- * compare the two loaders rather than assume zero. Then the bad input
- * loadbench refuses before it starts anything.
+ * compare the two loaders rather than assume zero. A qemu-private run
+ * killed mid-boot (SIGKILL, SIGINT) leaves no copy anywhere: while it ran,
+ * QEMU alone held the copies (its fds 5 and 6, "/memfd:" links) and mapped
+ * them; afterwards QEMU is gone and nothing was written to /dev/shm, /tmp
+ * or $TMPDIR. A copy that cannot be made is the instance's launch_failed,
+ * with the reason. Then the bad input loadbench refuses before it starts
+ * anything.
  */
 #include "../support/test_main.h"
 
@@ -24,10 +29,12 @@
 #include "signal_pid.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,19 +64,6 @@ static int setup(void **state)
 	sync_file(INITRD);
 	image_kb = (double)(kernel_load_bytes(KERNEL) + file_bytes(INITRD)) / 1024.0;
 	return image_kb > 0 ? 0 : -1;
-}
-
-/* A fresh directory on /dev/shm for qemu-private's copies, or skip. */
-static const char *make_private_dir(const char *name)
-{
-	static char path[2][256];
-	static int next;
-	char *p = path[next++ % 2];
-
-	snprintf(p, sizeof(path[0]), "/dev/shm/loadbench-test-%d-%s", (int)getpid(), name);
-	if (mkdir(p, 0700) != 0)
-		skip();
-	return p;
 }
 
 static int dir_is_empty(const char *path)
@@ -164,7 +158,6 @@ static void private_copies_are_private_and_shared_files_are_shared(const struct 
 
 static void tcg_run_of_both_qemu_loaders(void **state)
 {
-	const char *private_dir = make_private_dir("copies");
 	const char *dir = test_path("qemu-tcg");
 	const char *argv[] = { loadbench_path(),
 			       "--vmm",
@@ -185,8 +178,6 @@ static void tcg_run_of_both_qemu_loaders(void **state)
 			       "120",
 			       "--out",
 			       dir,
-			       "--private-dir",
-			       private_dir,
 			       "--quiet",
 			       NULL };
 	struct raw_rows raw;
@@ -194,9 +185,6 @@ static void tcg_run_of_both_qemu_loaders(void **state)
 
 	(void)state;
 	assert_int_equal(run_cmd(argv, test_path("lb.out"), test_path("lb.err"), RUN_TIMEOUT_S), 0);
-	/* The copies went after their round. */
-	assert_true(dir_is_empty(private_dir));
-	rmdir(private_dir);
 	snprintf(path, sizeof(path), "%s/raw.csv", dir);
 	assert_int_equal(raw_rows_read(&raw, path), 0);
 	every_instance_boots_and_is_sampled(&raw);
@@ -214,10 +202,147 @@ static void tcg_run_of_both_qemu_loaders(void **state)
 	free(json);
 }
 
-/* Interrupted mid-round, loadbench takes qemu-private's copies with it. */
-static void interrupted_run_leaves_no_copies(void **state)
+/* The process pid's fd (a -1 fd: its executable) points to, "" if unreadable. */
+static const char *proc_link(pid_t pid, int fd)
 {
-	const char *private_dir = make_private_dir("interrupted");
+	static char target[256];
+	char path[64];
+	ssize_t len;
+
+	if (fd < 0)
+		snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+	len = readlink(path, target, sizeof(target) - 1);
+	target[len > 0 ? len : 0] = '\0';
+	return target;
+}
+
+/* Field 3 (state) and 4 (ppid) of /proc/pid/stat; 0 if it is gone. */
+static int proc_state(pid_t pid, pid_t *ppid)
+{
+	char path[64], line[512], *close_paren, state = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fgets(line, sizeof(line), f) && (close_paren = strrchr(line, ')')) &&
+	    sscanf(close_paren + 1, " %c %d", &state, ppid) != 2)
+		state = 0;
+	fclose(f);
+	return state;
+}
+
+/* pid's command line holds the argument pair option value. */
+static int has_args(pid_t pid, const char *option, const char *value)
+{
+	char path[64], args[8192];
+	size_t len, olen = strlen(option) + 1, vlen = strlen(value) + 1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	len = fread(args, 1, sizeof(args), f);
+	fclose(f);
+	for (size_t at = 0; at + olen + vlen <= len; at += strlen(args + at) + 1)
+		if (memcmp(args + at, option, olen) == 0 &&
+		    memcmp(args + at + olen, value, vlen) == 0)
+			return 1;
+	return 0;
+}
+
+/* loadbench's child once it is the instance's QEMU (exec'd; not the
+ * `qemu-system-x86_64 --version` it asks first), or 0 after timeout_s. */
+static pid_t qemu_child(pid_t parent, double timeout_s)
+{
+	for (int tries = 0; tries < timeout_s * 50; tries++, usleep(20000)) {
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+		pid_t found = 0, ppid = 0;
+
+		assert_non_null(d);
+		while (!found && (e = readdir(d)) != NULL) {
+			pid_t pid = (pid_t)atoi(e->d_name);
+
+			if (pid > 0 && proc_state(pid, &ppid) && ppid == parent &&
+			    strstr(proc_link(pid, -1), "qemu-system-x86_64") &&
+			    has_args(pid, "-accel", "tcg"))
+				found = pid;
+		}
+		closedir(d);
+		if (found)
+			return found;
+	}
+	return 0;
+}
+
+/* How many of pid's fds are qemu-private's memfds. */
+static int memfd_copies(pid_t pid)
+{
+	char path[64];
+	struct dirent *e;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.' &&
+		    strncmp(proc_link(pid, atoi(e->d_name)), "/memfd:loadbench-", 17) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* pid's address space maps a file whose name holds needle, within timeout_s. */
+static int maps_within(pid_t pid, const char *needle, double timeout_s)
+{
+	char path[64], *maps;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	for (int tries = 0; tries < timeout_s * 50; tries++, usleep(20000)) {
+		int found = (maps = slurp(path)) != NULL && strstr(maps, needle) != NULL;
+
+		free(maps);
+		if (found)
+			return 1;
+	}
+	return 0;
+}
+
+static int entry_exists(const char *dir, pid_t pid)
+{
+	char path[256];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/loadbench-%d", dir, (int)pid);
+	return stat(path, &st) == 0;
+}
+
+/* The loadbench a failed check would leave running, for stop_loadbench. */
+static pid_t running_loadbench;
+
+static int stop_loadbench(void **state)
+{
+	(void)state;
+	if (running_loadbench > 0) {
+		signal_pid(running_loadbench, SIGKILL);
+		wait_cmd(running_loadbench, 10);
+	}
+	running_loadbench = 0;
+	return 0;
+}
+
+/* loadbench killed by sig mid-boot of a qemu-private instance. The copies
+ * were held by QEMU alone, and went with it. */
+static void killed_run_leaves_no_copies(int sig)
+{
+	const char *tmpdir = test_path(sig == SIGKILL ? "tmpdir-kill" : "tmpdir-int");
 	const char *argv[] = { loadbench_path(),
 			       "--vmm",
 			       "qemu",
@@ -235,25 +360,105 @@ static void interrupted_run_leaves_no_copies(void **state)
 			       "1",
 			       "--timeout",
 			       "60",
-			       "--private-dir",
-			       private_dir,
 			       "--out",
-			       test_path("qemu-int"),
+			       test_path(sig == SIGKILL ? "qemu-kill" : "qemu-int"),
 			       "--quiet",
 			       NULL };
-	pid_t pid;
+	pid_t pid, qemu, ppid;
+	int parent_copies = -1, state;
+
+	assert_int_equal(mkdir(tmpdir, 0700), 0);
+	assert_int_equal(setenv("TMPDIR", tmpdir, 1), 0);
+	pid = running_loadbench = spawn_cmd(argv, test_path("kill.out"), test_path("kill.err"));
+	unsetenv("TMPDIR");
+	qemu = qemu_child(pid, 30);
+	if (!qemu)
+		fail_msg("no QEMU child of loadbench within 30 s");
+	/* QEMU's -kernel and -initrd are its fds 5 and 6: the memfds. */
+	assert_true(has_args(qemu, "-kernel", "/proc/self/fd/5"));
+	assert_true(has_args(qemu, "-initrd", "/proc/self/fd/6"));
+	assert_non_null(strstr(proc_link(qemu, 5), "/memfd:loadbench-kernel"));
+	assert_non_null(strstr(proc_link(qemu, 6), "/memfd:loadbench-initrd"));
+	/* It maps them (its Pss counts them), and loadbench holds none. */
+	assert_true(maps_within(qemu, "/memfd:loadbench-kernel", 20));
+	for (int i = 0; i < 100 && (parent_copies = memfd_copies(pid)) != 0; i++)
+		usleep(20000);
+	assert_int_equal(parent_copies, 0);
+	signal_pid(pid, sig);
+	running_loadbench = 0;
+	assert_int_equal(wait_cmd(pid, 20), 128 + sig);
+	/* QEMU dies with loadbench (PR_SET_PDEATHSIG), and its memfds with it. */
+	for (int i = 0; i < 500 && (state = proc_state(qemu, &ppid)) != 0 && state != 'Z'; i++)
+		usleep(20000);
+	assert_true(state == 0 || state == 'Z');
+	assert_true(dir_is_empty(tmpdir));
+	assert_false(entry_exists("/dev/shm", pid));
+	assert_false(entry_exists("/tmp", pid));
+	rmdir(tmpdir);
+}
+
+static void sigkilled_run_leaves_no_copies(void **state)
+{
+	(void)state;
+	killed_run_leaves_no_copies(SIGKILL);
+}
+
+static void interrupted_run_leaves_no_copies(void **state)
+{
+	(void)state;
+	killed_run_leaves_no_copies(SIGINT);
+}
+
+/* A copy that cannot be made (here: larger than RLIMIT_FSIZE, with SIGXFSZ
+ * ignored, so the write fails with EFBIG) fails the instance's launch with
+ * the reason; QEMU is never started. */
+static void failed_copy_is_launch_failed(void **state)
+{
+	const char *dir = test_path("qemu-fsize");
+	const char *argv[] = { loadbench_path(),
+			       "--vmm",
+			       "qemu",
+			       "--loaders",
+			       "qemu-private",
+			       "--qemu-accel",
+			       "tcg",
+			       "--kernel",
+			       KERNEL,
+			       "--initrd",
+			       INITRD,
+			       "--instances",
+			       "1",
+			       "--rounds",
+			       "1",
+			       "--timeout",
+			       "60",
+			       "--out",
+			       dir,
+			       "--quiet",
+			       NULL };
+	void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+	struct rlimit old, small;
+	struct raw_rows raw;
+	char path[512];
+	int status;
 
 	(void)state;
-	pid = spawn_cmd(argv, test_path("int.out"), test_path("int.err"));
-	/* Until the copies are there, then a little into the boot. */
-	for (int i = 0; i < 200 && dir_is_empty(private_dir); i++)
-		usleep(20000);
-	assert_false(dir_is_empty(private_dir));
-	usleep(300000);
-	signal_pid(pid, SIGINT);
-	assert_int_equal(wait_cmd(pid, 20), 128 + SIGINT);
-	assert_true(dir_is_empty(private_dir));
-	rmdir(private_dir);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = 8 << 20; /* the initrd (3 MiB) fits, the kernel does not */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	status = run_cmd(argv, test_path("fsize.out"), test_path("fsize.err"), 60);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, old_handler);
+	printf("# loadbench exit %d\n", status);
+	snprintf(path, sizeof(path), "%s/raw.csv", dir);
+	assert_int_equal(raw_rows_read(&raw, path), 0);
+	assert_int_equal(raw.nr_rows, 1);
+	printf("# reason: %s\n", raw_cell(&raw, 0, "reason"));
+	assert_string_equal(raw_cell(&raw, 0, "status"), "launch_failed");
+	assert_string_equal(raw_cell(&raw, 0, "reason"),
+			    "qemu-private: " KERNEL " (copy into its memfd): File too large");
+	raw_rows_free(&raw);
 }
 
 /* Exit 2, one line on stderr holding `expect`, and nothing started or written. */
@@ -299,9 +504,6 @@ static void bad_input_is_refused_before_anything_runs(void **state)
 	const char *mismatch[] = { lb,	       "--vmm", "loadvm", "--loaders", "qemu-shared",
 				   "--kernel", KERNEL,	"--out",  out,	       NULL };
 	const char *not_elf[] = { lb, "--vmm", "qemu", "--kernel", INITRD, "--out", out, NULL };
-	const char *not_tmpfs[] = { lb,	 "--vmm",    "qemu", "--private-dir",
-				    "/", "--kernel", KERNEL, "--out",
-				    out, NULL };
 
 	(void)state;
 	refused(no_qemu, "apt-get install qemu-system-x86");
@@ -313,7 +515,6 @@ static void bad_input_is_refused_before_anything_runs(void **state)
 	refused(twice, "expected loadvm and/or qemu");
 	refused(mismatch, "qemu-shared is a qemu loader");
 	refused(not_elf, "not an ELF");
-	refused(not_tmpfs, "not a writable tmpfs");
 }
 
 int main(void)
@@ -321,7 +522,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bad_input_is_refused_before_anything_runs),
 		cmocka_unit_test(tcg_run_of_both_qemu_loaders),
-		cmocka_unit_test(interrupted_run_leaves_no_copies),
+		cmocka_unit_test_teardown(sigkilled_run_leaves_no_copies, stop_loadbench),
+		cmocka_unit_test_teardown(interrupted_run_leaves_no_copies, stop_loadbench),
+		cmocka_unit_test(failed_copy_is_launch_failed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

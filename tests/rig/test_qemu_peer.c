@@ -8,7 +8,7 @@
  * first KVM_RUN taken from tracefs (kvm:kvm_entry), as qemu-boot-time takes
  * it; the guest's port write is seen by KVM (kvm:kvm_pio), so how late its
  * debugcon byte reached loadbench is measured; and the pages are what the
- * loaders say: qemu-private's copies are tmpfs (Shmem) pages of its own,
+ * loaders say: qemu-private's copies are memfd (Shmem) pages of its own,
  * qemu-shared maps the kernel file itself (file pages).
  */
 #include "../support/test_main.h"
