@@ -46,9 +46,9 @@ struct vmm_backend {
 	const char *const *loaders; /* NULL-terminated, in "before -> after" order */
 	/* Also accepted by --loaders, but not run unless named (variants). */
 	const char *const *more_loaders;
-	/* Of its loaders, those that mark guest RAM MADV_MERGEABLE: ksmd must run
-	 * (config_setup.c) and a round waits for it to settle (ksm_settle.h).
-	 * NULL: none. */
+	/* Of its loaders, those that madvise(MADV_MERGEABLE) the images' guest
+	 * pages: ksmd must run (config_setup.c) and a round waits for it to
+	 * settle (ksm_settle.h). NULL: none. */
 	const char *const *merging_loaders;
 	enum trace_channel trace;
 	bool log_channel;	   /* the VMM writes its trace log to VMM_LOG_FD */

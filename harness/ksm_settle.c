@@ -123,9 +123,10 @@ static long long cpu_ticks(const char *root, long pid)
  * the wait's start (after the last boot) full_scans reads S and scan S+1
  * is under way: it may have begun before that boot ended. Scan S+2 begins
  * after it, S+3 gives every page written before the last boot its second
- * look. Settled: pages_sharing read at some count c >= S+1 and still the
- * same at a count >= c+2, so that a whole scan (c+2 >= S+3), begun after
- * the first reading, merged nothing (or as much as it broke). That is
+ * look. Settled: pages_sharing read at some count c >= S+1, and the same
+ * at every reading since, up to one at a count >= c+2: a whole scan
+ * (c+2 >= S+3), begun after the first of them, merged nothing (or as much
+ * as it broke). That is
  * stricter than "two full scans since the boot and no change between the
  * last two": with readings every KSM_POLL_S, several scans may end between
  * two readings, and the scan in progress at a reading is half seen.
