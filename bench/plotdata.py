@@ -4,7 +4,7 @@
 
     bench/plotdata.py RESULTS_DIR
 
-Reads RESULTS_DIR/summary.json (schema kvm-loadbench/summary/1 to /5) and writes
+Reads RESULTS_DIR/summary.json (schema kvm-loadbench/summary/1 to /6) and writes
 RESULTS_DIR/plots/data/{memory,boot,loadphase}.dat and context.txt, each
 atomically (temporary file, then rename). The plots/*.gp scripts draw them.
 
@@ -28,9 +28,11 @@ import tempfile
 # status, per metric the rounds excluded for a failure and the samples censored at
 # the timeout (lower bounds), boot times per round as medians over all instances
 # (harness/summary.h); 5 times every VMM from its exec through tracefs and
-# counts how (context.timing). Older runs still read. compare.py uses this list.
+# counts how (context.timing); 6 adds the merging loaders' wait for ksmd (per
+# group "ksm", null for the other loaders). Older runs still read. compare.py
+# uses this list.
 SCHEMAS = ("kvm-loadbench/summary/1", "kvm-loadbench/summary/2", "kvm-loadbench/summary/3",
-           "kvm-loadbench/summary/4", "kvm-loadbench/summary/5")
+           "kvm-loadbench/summary/4", "kvm-loadbench/summary/5", "kvm-loadbench/summary/6")
 KB_PER_MB = 1024.0  # MB = 2^20 bytes, as smem -k and tables.md print them
 NA = "n/a"
 BOOT_POINTS = ("vmm_init_end", "linux_start_kernel", "linux_start_user")

@@ -58,6 +58,16 @@ const struct vmm_backend *loader_backend(const struct bench_config *config, unsi
 	return config->loader_vmm[loader] ? config->loader_vmm[loader] : &backend_loadvm;
 }
 
+bool loader_merges(const struct bench_config *config, unsigned int loader)
+{
+	const char *const *merging = loader_backend(config, loader)->merging_loaders;
+
+	for (; merging && *merging; merging++)
+		if (strcmp(*merging, config->loaders[loader]) == 0)
+			return true;
+	return false;
+}
+
 bool config_has_vmm(const struct bench_config *config, const struct vmm_backend *backend)
 {
 	for (unsigned l = 0; l < config->nr_loaders; l++)

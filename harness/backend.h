@@ -52,6 +52,10 @@ struct vmm_backend {
 	const char *const *loaders; /* NULL-terminated, in "before -> after" order */
 	/* Also accepted by --loaders, but not run unless named (variants). */
 	const char *const *more_loaders;
+	/* Of its loaders, those that madvise(MADV_MERGEABLE) the images' guest
+	 * pages: ksmd must run (config_setup.c) and a round waits for it to
+	 * settle (ksm_settle.h). NULL: none. */
+	const char *const *merging_loaders;
 	enum trace_channel trace;
 	bool log_channel;	   /* the VMM writes its trace log to VMM_LOG_FD */
 	unsigned int overhead_mib; /* the VMM's own pages per instance, generously */
@@ -80,6 +84,8 @@ const struct vmm_backend *backend_of_loader(const char *name, const char **loade
 const char *backend_all_loaders(void);
 /* The backend of a configured loader; loadvm for hand-built configs. */
 const struct vmm_backend *loader_backend(const struct bench_config *config, unsigned int loader);
+/* True if the configured loader's guest RAM is for ksmd to merge. */
+bool loader_merges(const struct bench_config *config, unsigned int loader);
 /* True if the run measures this VMM. */
 bool config_has_vmm(const struct bench_config *config, const struct vmm_backend *backend);
 

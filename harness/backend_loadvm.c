@@ -10,7 +10,10 @@
 #include <unistd.h>
 
 static const char *const loadvm_loaders[] = { "copy", "mmap", NULL };
-static const char *const loadvm_more_loaders[] = { "mmap-populate", NULL };
+static const char *const loadvm_more_loaders[] = { "mmap-populate", "ksm", "mmap-ksm", NULL };
+/* They copy or map like copy and mmap, then madvise(MADV_MERGEABLE) the
+ * images' pages (loader/loader_ksm.c, loader_mmap_ksm.c). */
+static const char *const loadvm_merging_loaders[] = { "ksm", "mmap-ksm", NULL };
 
 static int loadvm_check(struct bench_config *config)
 {
@@ -83,6 +86,7 @@ const struct vmm_backend backend_loadvm = {
 	.name = "loadvm",
 	.loaders = loadvm_loaders,
 	.more_loaders = loadvm_more_loaders,
+	.merging_loaders = loadvm_merging_loaders,
 	.trace = TRACE_JSON_LINES,
 	.log_channel = false,
 	.overhead_mib = 16,

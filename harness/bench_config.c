@@ -21,7 +21,8 @@ static const char usage_text[] =
 	"  --instances LIST   instance counts, e.g. 1,2,4,8,16 (default 1,2,4,8,16)\n"
 	"  --vmm LIST         loadvm and/or qemu (default loadvm)\n"
 	"  --loaders LIST     loaders to compare, of the chosen VMMs (default all of\n"
-	"                     theirs: loadvm copy,mmap; qemu qemu-private,qemu-shared)\n"
+	"                     theirs: loadvm copy,mmap; qemu qemu-private,qemu-shared;\n"
+	"                     loadvm's mmap-populate, ksm, mmap-ksm only when named)\n"
 	"  --kernel FILE      PVH ELF kernel or bzImage (required)\n"
 	"  --initrd FILE      initrd for every guest\n"
 	"  --cmdline STR      appended to loadvm's default kernel command line\n"
@@ -33,6 +34,9 @@ static const char usage_text[] =
 	"                     N outermost, loaders alternating (default shuffled)\n"
 	"  --order-seed S     the shuffle's seed, a whole number (default 1)\n"
 	"  --settle SEC       wait after the last boot before sampling (default 1)\n"
+	"  --ksm-settle-max SEC\n"
+	"                     ksm, mmap-ksm: after the boots, wait up to SEC for\n"
+	"                     ksmd to settle before sampling (0: no wait) (default 120)\n"
 	"  --timeout SEC      per-instance boot deadline (default 300)\n"
 	"  --out DIR          output directory (default results/<UTC date>-<host>);\n"
 	"                     refused if it already holds results\n"
@@ -70,6 +74,7 @@ enum {
 	OPT_ORDER,
 	OPT_ORDER_SEED,
 	OPT_SETTLE,
+	OPT_KSM_SETTLE_MAX,
 	OPT_TIMEOUT,
 	OPT_OUT,
 	OPT_RESUME,
@@ -100,6 +105,7 @@ static const struct option long_options[] = {
 	{ "order", required_argument, NULL, OPT_ORDER },
 	{ "order-seed", required_argument, NULL, OPT_ORDER_SEED },
 	{ "settle", required_argument, NULL, OPT_SETTLE },
+	{ "ksm-settle-max", required_argument, NULL, OPT_KSM_SETTLE_MAX },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "resume", required_argument, NULL, OPT_RESUME },
@@ -200,6 +206,7 @@ static void set_defaults(struct bench_config *config)
 	config->order_seed = 1;
 	config->settle_s = 1.0;
 	config->timeout_s = 300.0;
+	config->ksm_settle_max_s = 120.0;
 	config->formats = FORMAT_TEXT | FORMAT_CSV | FORMAT_JSON;
 	config->loadvm = sibling("loadvm");
 	config->cache = cache_modes[0];
@@ -260,6 +267,11 @@ static int apply_option(int opt, const char *arg, struct bench_config *config)
 		return parse_seconds_or_zero(arg, &config->settle_s)
 			       ? 0
 			       : usage_error("settle", arg,
+					     "expected seconds from 0 to 86400 (a day)");
+	case OPT_KSM_SETTLE_MAX:
+		return parse_seconds_or_zero(arg, &config->ksm_settle_max_s)
+			       ? 0
+			       : usage_error("ksm-settle-max", arg,
 					     "expected seconds from 0 to 86400 (a day)");
 	case OPT_TIMEOUT:
 		return parse_seconds(arg, &config->timeout_s)

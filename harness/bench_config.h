@@ -47,6 +47,10 @@ struct bench_config {
 	struct plan_step *plan; /* the shuffled order; NULL: sequential (run_order.h) */
 	double settle_s;
 	double timeout_s;
+	/* A merging loader's round (backend.h): the longest wait for ksmd to
+	 * settle before sampling; 0: no wait. */
+	double ksm_settle_max_s;
+	const char *ksm_root; /* ksm_settle.h: "" on a host, set up from the environment */
 	const char *out_dir;
 	const char *resume_dir; /* --resume: continue the run in this directory */
 	unsigned int formats;
@@ -84,8 +88,9 @@ struct bench_config {
  * after a one-line error. */
 int bench_config_parse(int argc, char **argv, struct bench_config *config);
 
-/* After parsing, what depends on the host: checks the inputs and the VMMs
- * (a bzImage is unpacked into loadvm's cache), finds the breakpoint's
+/* After parsing, what depends on the host: checks the inputs, the VMMs
+ * (a bzImage is unpacked into loadvm's cache) and, for a loader that
+ * merges, that ksmd runs (ksm_settle.h); finds the breakpoint's
  * symbol, chooses how times are taken (which may mount tracefs) and fixes
  * the run's order. Returns 0, or -1 after a one-line error. */
 int bench_config_setup(struct bench_config *config);

@@ -74,6 +74,7 @@ void config_record_run_shape(struct json_writer *j, const struct bench_config *c
 	jw_string(j, "cmdline_extra", config->cmdline ? config->cmdline : "");
 	jw_number(j, "settle_s", config->settle_s);
 	jw_number(j, "timeout_s", config->timeout_s);
+	jw_number(j, "ksm_settle_max_s", config->ksm_settle_max_s);
 }
 
 static void guest(struct json_writer *j, const struct bench_config *config)

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* What a parsed configuration needs from the host before a run: its
- * inputs checked, the breakpoint, the VMMs found, how times are taken,
- * and the run's order. */
+ * inputs checked, the breakpoint, the VMMs found, ksmd for the merging
+ * loaders, how times are taken, and the run's order. */
 #include "bench_config.h"
 
 #include "backend.h"
 #include "input_check.h"
+#include "ksm_settle.h"
 #include "kvm_tracefs.h"
 #include "log.h"
 #include "run_order.h"
@@ -81,6 +82,17 @@ static void choose_qemu_init_end(struct bench_config *config)
 					    : config->timing_why;
 }
 
+/* A merging loader without ksmd would measure nothing but its copy or mmap:
+ * refused before any round. */
+static int check_ksm(struct bench_config *config)
+{
+	config->ksm_root = ksm_root_from_env();
+	for (unsigned l = 0; l < config->nr_loaders; l++)
+		if (loader_merges(config, l))
+			return ksm_check_running(config->ksm_root, config->loaders[l]);
+	return 0;
+}
+
 /* The run's order, fixed before anything runs (a resumed run recomputes
  * the same one from the same seed). */
 static int choose_order(struct bench_config *config)
@@ -105,6 +117,8 @@ int bench_config_setup(struct bench_config *config)
 	for (unsigned v = 0; v < config->nr_vmms; v++)
 		if (config->vmms[v]->check(config))
 			return -1;
+	if (check_ksm(config))
+		return -1;
 	choose_timing(config, kernel.pvh_entry);
 	choose_qemu_init_end(config);
 	config->kernel_elf = kernel.elf_path ? kernel.elf_path : config->kernel;

@@ -147,6 +147,10 @@ void context_collect(struct run_context *ctx, const struct bench_config *config)
 		       "unknown");
 	bracketed(ctx->thp);
 	read_file_line("/sys/kernel/mm/ksm/run", ctx->ksm, sizeof(ctx->ksm), "unknown");
+	read_file_line("/sys/kernel/mm/ksm/pages_to_scan", ctx->ksm_pages_to_scan,
+		       sizeof(ctx->ksm_pages_to_scan), "unknown");
+	read_file_line("/sys/kernel/mm/ksm/sleep_millisecs", ctx->ksm_sleep_millisecs,
+		       sizeof(ctx->ksm_sleep_millisecs), "unknown");
 	command_line(version_argv, ctx->loadvm_version, sizeof(ctx->loadvm_version), "unknown");
 	if (config_has_vmm(config, &backend_qemu)) {
 		const char *qemu_argv[] = { config->qemu, "--version", NULL };

@@ -26,6 +26,9 @@ struct run_context {
 	char kvm_mode[16]; /* native, emulated, rig or unknown */
 	char thp[32];	   /* /sys/kernel/mm/transparent_hugepage/enabled */
 	char ksm[16];	   /* /sys/kernel/mm/ksm/run */
+	/* ksmd's pace, which its settle times depend on (ksm_settle.h) */
+	char ksm_pages_to_scan[16];
+	char ksm_sleep_millisecs[16];
 	char loadvm_version[96];
 	char qemu_version[96]; /* first line of qemu --version, when QEMU is measured */
 	struct image_info kernel;

@@ -49,7 +49,9 @@ void raw_csv_write_header(FILE *f)
 	fputs(",time_zero", f);
 	for (int p = 0; p < NR_POINTS; p++)
 		fprintf(f, ",%s_timed_by", bench_point_name(p));
-	fputs(",vmm_setup_done_ns,vmm_start_ns\n", f);
+	fputs(",vmm_setup_done_ns,vmm_start_ns", f);
+	/* Then the round's wait for ksmd (ksm_settle.h), for the merging loaders. */
+	fputs(",ksm_settle_ms,ksm_settled,ksmd_cpu_ms,ksm_pages_sharing,ksm_pages_shared\n", f);
 }
 
 /* Empty cell for a missing value. */
@@ -115,6 +117,11 @@ void raw_csv_write_row(FILE *f, const struct bench_config *config,
 		fprintf(f, ",%s", row->point_timing[p]);
 	cell(f, row->vmm_setup_done_ns);
 	cell(f, row->vmm_start_ns);
+	cell(f, row->ksm.settle_ms);
+	cell(f, row->ksm.settled);
+	cell(f, row->ksm.ksmd_cpu_ms);
+	cell(f, row->ksm.pages_sharing);
+	cell(f, row->ksm.pages_shared);
 	fputc('\n', f);
 }
 

@@ -150,6 +150,19 @@ static void measured(struct cells *c, struct instance_result *row)
 	}
 }
 
+/* The round's wait for ksmd; settled is 1, 0 or empty. */
+static void read_ksm(struct cells *c, struct ksm_round *ksm)
+{
+	long long settled = get_number(c, "ksm_settled");
+
+	ksm->settle_ms = get_number(c, "ksm_settle_ms");
+	ksm->settled = settled > 1 ? -1 : (int)settled;
+	ksm->ksmd_cpu_ms = get_number(c, "ksmd_cpu_ms");
+	ksm->pages_sharing = get_number(c, "ksm_pages_sharing");
+	ksm->pages_shared = get_number(c, "ksm_pages_shared");
+	c->err |= settled > 1;
+}
+
 /* swapped is derived from the others; the lag gives the arrival back. */
 static void rest(struct cells *c, const struct bench_config *config, struct instance_result *row)
 {
@@ -180,6 +193,7 @@ static void rest(struct cells *c, const struct bench_config *config, struct inst
 	}
 	row->vmm_setup_done_ns = get_number(c, "vmm_setup_done_ns");
 	row->vmm_start_ns = get_number(c, "vmm_start_ns");
+	read_ksm(c, &row->ksm);
 }
 
 static int parse_row(char *line, const struct columns *cols, const struct bench_config *config,

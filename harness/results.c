@@ -41,6 +41,12 @@ bool instance_swapped(const struct instance_result *res)
 	return res->status == INSTANCE_OK && smaps_swapped(&res->smaps) == 1;
 }
 
+void ksm_round_clear(struct ksm_round *ksm)
+{
+	ksm->settle_ms = ksm->ksmd_cpu_ms = ksm->pages_sharing = ksm->pages_shared = -1;
+	ksm->settled = -1;
+}
+
 void instance_result_clear(struct instance_result *res)
 {
 	memset(res, 0, sizeof(*res));
@@ -48,6 +54,7 @@ void instance_result_clear(struct instance_result *res)
 	res->vm_running_ns = res->vm_running_lag_ns = -1;
 	res->user_exit_ns = res->user_arrival_ns = res->vmm_setup_done_ns = -1;
 	res->vmm_start_ns = -1;
+	ksm_round_clear(&res->ksm);
 	for (int p = 0; p < NR_POINTS; p++)
 		res->point_ns[p] = -1;
 	for (int f = 0; f < SMAPS_NR_FIELDS; f++)

@@ -20,6 +20,18 @@ enum bench_point {
 
 #define REASON_SIZE 120
 
+/* The round's KSM figures (ksm_settle.h), the same in every row of a
+ * round; -1 where its loader does not merge or a figure could not be had
+ * (never a made-up 0). */
+struct ksm_round {
+	int64_t settle_ms;   /* the wait after the boots: until ksmd settled, or the cap */
+	int settled;	     /* 1 settled, 0 the wait hit --ksm-settle-max, -1 no wait */
+	int64_t ksmd_cpu_ms; /* ksmd's utime + stime during that wait */
+	/* /sys/kernel/mm/ksm at sampling: host-wide, any process's merged pages. */
+	int64_t pages_sharing;
+	int64_t pages_shared;
+};
+
 enum instance_status {
 	INSTANCE_OK,
 	INSTANCE_TIMEOUT,   /* no linux_start_user before the deadline */
@@ -54,6 +66,7 @@ struct instance_result {
 	int64_t vm_running_lag_ns; /* that arrival minus QEMU's own stamp of it */
 	int64_t user_exit_ns;	   /* KVM's exit for the linux_start_user byte (tracefs) */
 	int64_t user_arrival_ns;   /* the same byte as the VMM's channel brought it */
+	struct ksm_round ksm;
 	long minor_faults;
 	double user_ms;
 	double system_ms;
@@ -66,6 +79,8 @@ const char *bench_point_name(enum bench_point point);
 /* The point for a trace name, or -1. */
 int bench_point_from_name(const char *name);
 const char *instance_status_name(enum instance_status status);
+/* No KSM figure: every one -1. */
+void ksm_round_clear(struct ksm_round *ksm);
 /* Nothing measured yet: every number -1 (missing), every text empty. */
 void instance_result_clear(struct instance_result *res);
 /* Sampled with pages swapped out: its USS and PSS understate its footprint. */

@@ -5,6 +5,7 @@
 #include "round_internal.h"
 
 #include "image_cache.h"
+#include "ksm_settle.h"
 #include "log.h"
 #include "monotonic.h"
 #include "sharing_log.h"
@@ -108,10 +109,30 @@ static void note_lost_events(const struct bench_config *config, const struct rou
 	timing->tracefs_lost = s->tracefs.instance ? tracefs_lost_events(s->tracefs.dir) : -1;
 	if (timing->tracefs_lost > 0)
 		pr_err("warning: %s N=%u round %u/%u: tracefs lost %lld events; their points fall "
-		       "back "
-		       "to the VMMs' own stamps (raw.csv's *_timed_by)",
+		       "back to the VMMs' own stamps (raw.csv's *_timed_by)",
 		       config->loaders[loader], s->n, round + 1, config->rounds,
 		       timing->tracefs_lost);
+}
+
+/* A merging loader's round, once its guests booted: ksmd goes over their
+ * pages before the sample, for up to --ksm-settle-max (ksm_settle.h).
+ * Without a running guest there is nothing to merge. */
+static void settle_ksm(const struct bench_config *config, const struct running *runs, unsigned n,
+		       struct ksm_round *ksm)
+{
+	const struct instance_result *res = runs[0].res;
+	bool running = false;
+
+	for (unsigned i = 0; i < n; i++)
+		running |= booted(&runs[i]) && runs[i].res->status == INSTANCE_OK;
+	if (!running)
+		return;
+	ksm_settle_wait(config->ksm_root, config->ksm_settle_max_s, &ksm_monotonic_clock, ksm);
+	if (ksm->settled == 0)
+		pr_err("warning: %s N=%u round %u/%u: ksmd had not settled after --ksm-settle-max "
+		       "%g s; sampled anyway (raw.csv: ksm_settled=0)",
+		       config->loaders[res->loader], n, res->round + 1, config->rounds,
+		       config->ksm_settle_max_s);
 }
 
 int round_run(const struct bench_config *config, unsigned int loader, unsigned int n,
@@ -123,6 +144,7 @@ int round_run(const struct bench_config *config, unsigned int loader, unsigned i
 	int64_t *zeros = mmap(NULL, (n + 1) * sizeof(int64_t), PROT_READ | PROT_WRITE,
 			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	double start, booted_at, sample_start;
+	struct ksm_round ksm;
 	int launched = 0;
 
 	timing->tracefs_lost = -1;
@@ -152,12 +174,20 @@ int round_run(const struct bench_config *config, unsigned int loader, unsigned i
 	kvm_tracefs_close(&s.tracefs);
 	booted_at = monotonic_s();
 	timing->boot_ms = (booted_at - start) * 1e3;
-	if (config->settle_s > 0)
-		sleep_s(config->settle_s);
+	ksm_round_clear(&ksm);
+	if (loader_merges(config, loader))
+		settle_ksm(config, s.runs, n, &ksm);
+	/* --settle counts from the last boot, a wait for ksmd included. */
+	if (booted_at + config->settle_s > monotonic_s())
+		sleep_s(booted_at + config->settle_s - monotonic_s());
 	instance_reap_exited(s.runs, n);
+	if (loader_merges(config, loader))
+		ksm_read_pages(config->ksm_root, &ksm);
 	sample_start = monotonic_s();
 	sample(s.runs, n);
 	timing->sample_ms = (monotonic_s() - sample_start) * 1e3;
+	for (unsigned i = 0; i < n; i++)
+		results[i].ksm = ksm;
 	attribute_pages(config, s.runs, n);
 	instance_stop_all(s.runs, n);
 	finish_instances(s.runs, n);

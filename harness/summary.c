@@ -3,6 +3,7 @@
 
 #include "backend.h"
 #include "log.h"
+#include "summary_metric.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -170,7 +171,7 @@ static double usage_value(const struct instance_result *res, int which)
 	return which == USAGE_USER_MS ? res->user_ms : res->system_ms;
 }
 
-static int alloc_metric(struct metric_summary *m, unsigned int rounds)
+int summary_metric_alloc(struct metric_summary *m, unsigned int rounds)
 {
 	m->samples = calloc(rounds + 1, sizeof(*m->samples));
 	m->sample_rounds = calloc(rounds + 1, sizeof(*m->sample_rounds));
@@ -178,7 +179,7 @@ static int alloc_metric(struct metric_summary *m, unsigned int rounds)
 	return m->samples && m->sample_rounds && m->sample_censored ? 0 : -1;
 }
 
-static void add_sample(struct metric_summary *m, unsigned int round, double value, bool censored)
+void summary_metric_add(struct metric_summary *m, unsigned int round, double value, bool censored)
 {
 	m->samples[m->nr_samples] = value;
 	m->sample_rounds[m->nr_samples] = round;
@@ -188,7 +189,7 @@ static void add_sample(struct metric_summary *m, unsigned int round, double valu
 }
 
 /* Statistics over a copy, so the samples stay in round order. */
-static int finish_metric(struct metric_summary *m)
+int summary_metric_finish(struct metric_summary *m)
 {
 	double *sorted = malloc((m->nr_samples + 1) * sizeof(double)), median;
 
@@ -214,7 +215,7 @@ static int summarise(struct metric_summary *m, const struct instance_result *row
 		     const struct round_count *counts, unsigned int rounds, instance_value value,
 		     int which, bool whole_rounds)
 {
-	if (alloc_metric(m, rounds))
+	if (summary_metric_alloc(m, rounds))
 		return -1;
 	for (unsigned r = 0; r < rounds; r++) {
 		double sum = 0;
@@ -233,9 +234,9 @@ static int summarise(struct metric_summary *m, const struct instance_result *row
 			}
 		}
 		if (count)
-			add_sample(m, r, sum / count, false);
+			summary_metric_add(m, r, sum / count, false);
 	}
-	return finish_metric(m);
+	return summary_metric_finish(m);
 }
 
 /* One sample per round: the median over all its instances, those that timed
@@ -247,7 +248,7 @@ static int summarise_boot(struct metric_summary *m, const struct instance_result
 {
 	double *values = malloc((nr_rows + 1) * sizeof(*values));
 	bool *censored = malloc((nr_rows + 1) * sizeof(*censored));
-	int err = !values || !censored || alloc_metric(m, rounds);
+	int err = !values || !censored || summary_metric_alloc(m, rounds);
 
 	for (unsigned r = 0; r < rounds && !err; r++) {
 		unsigned count = 0;
@@ -271,25 +272,25 @@ static int summarise_boot(struct metric_summary *m, const struct instance_result
 			continue;
 		err = stats_censored_median(values, censored, count, &median, &lower_bound);
 		if (!err)
-			add_sample(m, r, median, lower_bound);
+			summary_metric_add(m, r, median, lower_bound);
 	}
 	free(values);
 	free(censored);
-	return err ? -1 : finish_metric(m);
+	return err ? -1 : summary_metric_finish(m);
 }
 
 static int summarise_timings(struct metric_summary *m, const struct round_timing *t,
 			     unsigned int rounds, int which)
 {
-	if (alloc_metric(m, rounds))
+	if (summary_metric_alloc(m, rounds))
 		return -1;
 	for (unsigned r = 0; r < rounds; r++)
-		add_sample(m, r,
-			   which == HARNESS_LAUNCH_MS ? t[r].launch_ms
-			   : which == HARNESS_BOOT_MS ? t[r].boot_ms
-						      : t[r].sample_ms,
-			   false);
-	return finish_metric(m);
+		summary_metric_add(m, r,
+				   which == HARNESS_LAUNCH_MS ? t[r].launch_ms
+				   : which == HARNESS_BOOT_MS ? t[r].boot_ms
+							      : t[r].sample_ms,
+				   false);
+	return summary_metric_finish(m);
 }
 
 /* Instances by how they ended, per round and in all. */
@@ -347,6 +348,9 @@ static int compute_group(struct group_summary *g, const struct bench_config *con
 	for (int a = 0; a < NR_ARRIVAL_METRICS && g->has_arrival; a++)
 		err |= summarise(&g->arrival_ms[a], rows, nr_rows, g->rounds, rounds, arrival_value,
 				 a, false);
+	g->merges = loader_merges(config, g->loader);
+	if (g->merges)
+		err |= summary_ksm(g, rows, nr_rows, rounds);
 	for (size_t i = 0; i < nr_rows; i++)
 		for (unsigned s = 0; s < NR_INIT_END_SOURCES; s++)
 			g->init_end_sources[s] += rows[i].point_ns[POINT_VMM_INIT_END] >= 0 &&
@@ -444,6 +448,7 @@ void summary_free(struct run_summary *summary)
 		free_metrics(g->usage, NR_USAGE_METRICS);
 		free_metrics(g->harness, NR_HARNESS_METRICS);
 		free_metrics(g->arrival_ms, NR_ARRIVAL_METRICS);
+		free_metrics(g->ksm, NR_KSM_METRICS);
 		free(g->rounds);
 	}
 	free(summary->groups);

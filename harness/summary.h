@@ -50,6 +50,18 @@ enum arrival_metric {
 	NR_ARRIVAL_METRICS
 };
 
+/* A merging loader's rounds (backend.h): the wait for ksmd before the
+ * sample and what it left (ksm_settle.h); like memory, only from rounds
+ * where every instance was sampled. A wait that hit --ksm-settle-max gives
+ * a censored settle time (a lower bound). */
+enum ksm_metric {
+	KSM_SETTLE_MS,
+	KSM_KSMD_CPU_MS,
+	KSM_PAGES_SHARING,
+	KSM_PAGES_SHARED,
+	NR_KSM_METRICS
+};
+
 struct metric_summary {
 	struct sample_stats stats;
 	double *samples;	     /* one per round that measured it, in round order */
@@ -85,6 +97,9 @@ struct group_summary {
 	bool has_arrival; /* the VMM's trace points are stamped on arrival */
 	struct metric_summary arrival_ms[NR_ARRIVAL_METRICS];
 	unsigned int init_end_sources[3]; /* instances: vmm, kvm_entry, vm_state */
+	bool merges;			  /* the loader merges: ksm and ksm_capped hold */
+	unsigned int ksm_capped;	  /* rounds whose wait hit --ksm-settle-max */
+	struct metric_summary ksm[NR_KSM_METRICS];
 };
 
 /* The images' pages in the page cache at each round's launch (--cache). */
@@ -108,6 +123,7 @@ const char *mem_metric_name(enum mem_metric metric);
 const char *usage_metric_name(enum usage_metric metric);
 const char *harness_metric_name(enum harness_metric metric);
 const char *arrival_metric_name(enum arrival_metric metric);
+const char *ksm_metric_name(enum ksm_metric metric);
 /* The vmm_init_end sources counted in group_summary.init_end_sources. */
 const char *init_end_source_name(unsigned int index);
 #define NR_INIT_END_SOURCES 3

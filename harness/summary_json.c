@@ -182,6 +182,8 @@ static void write_context(struct json_writer *j, const struct run_context *ctx,
 	write_page_cache(j, summary, ctx);
 	jw_string(j, "thp", ctx->thp);
 	jw_string(j, "ksm_run", ctx->ksm);
+	jw_string(j, "ksm_pages_to_scan", ctx->ksm_pages_to_scan);
+	jw_string(j, "ksm_sleep_millisecs", ctx->ksm_sleep_millisecs);
 	jw_string(j, "loadvm_version", ctx->loadvm_version);
 	jw_string(j, "loadbench_version", KVMLB_VERSION " (" KVMLB_GIT_REV ")");
 	config_record_image(j, "kernel", &ctx->kernel);
@@ -266,6 +268,20 @@ static void write_arrival(struct json_writer *j, const struct group_summary *g)
 	jw_object_end(j);
 }
 
+/* A merging loader's wait for ksmd (summary.h); null for the others. */
+static void write_ksm(struct json_writer *j, const struct group_summary *g)
+{
+	if (!g->merges) {
+		jw_null(j, "ksm");
+		return;
+	}
+	jw_object_begin(j, "ksm");
+	jw_integer(j, "rounds_capped", g->ksm_capped);
+	for (int m = 0; m < NR_KSM_METRICS; m++)
+		write_metric(j, ksm_metric_name(m), &g->ksm[m]);
+	jw_object_end(j);
+}
+
 static void write_group(struct json_writer *j, const struct run_summary *summary,
 			const struct group_summary *g)
 {
@@ -303,6 +319,7 @@ static void write_group(struct json_writer *j, const struct run_summary *summary
 	jw_object_end(j);
 	if (g->has_arrival)
 		write_arrival(j, g);
+	write_ksm(j, g);
 	jw_object_end(j);
 }
 

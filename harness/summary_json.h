@@ -16,8 +16,11 @@
  * "lower_bound"; boot times per round are medians over all instances.
  * 5: every VMM's times by the seed's definitions where tracefs allows;
  * context.timing says the method and counts each instance's time zero and
- * each point's timing (point_timing.h). */
-#define SUMMARY_SCHEMA "kvm-loadbench/summary/5"
+ * each point's timing (point_timing.h). 6: the merging loaders (ksm,
+ * mmap-ksm): per group "ksm" (null for the others: rounds_capped and the
+ * metrics settle_ms, ksmd_cpu_ms, pages_sharing, pages_shared), config
+ * "ksm_settle_max_s", context "ksm_pages_to_scan" and "ksm_sleep_millisecs". */
+#define SUMMARY_SCHEMA "kvm-loadbench/summary/6"
 
 /* 0, or -1 with errno (json_writer.h's jw_finish): nothing written, or a
  * stream error. */

@@ -216,8 +216,8 @@ static void bad_options_are_refused(void **state)
 	err = slurp(test_path("lb.err"));
 	assert_non_null(strstr(err, "available"));
 	free(err);
-	const char *unknown_loader[] = { loadbench_path(), "--kernel", probe_elf_path(),
-					 "--loaders",	   "copy,ksm", NULL };
+	const char *unknown_loader[] = { loadbench_path(), "--kernel",	 probe_elf_path(),
+					 "--loaders",	   "copy,bogus", NULL };
 	assert_int_equal(run_cmd(unknown_loader, test_path("lb.out"), test_path("lb.err"), 10), 2);
 	const char *unwritable[] = { loadbench_path(), "--kernel",	    probe_elf_path(),
 				     "--out",	       "/proc/no-such-dir", NULL };

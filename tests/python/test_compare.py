@@ -403,6 +403,20 @@ class CompareTest(unittest.TestCase):
                     self.assertNotIn("excluded", r.stderr)
                 self.assertEqual(r.stderr, "")  # /3 against /4: nothing to warn about
 
+    def test_a_summary6_run_compares_against_a_summary4_baseline(self):
+        # summary/6 adds each group's wait for ksmd ("ksm", null for copy and mmap).
+        base = as_summary4(as_sha256_run(self.probe))
+        current = copy.deepcopy(base)
+        current["schema"] = "kvm-loadbench/summary/6"
+        for group in current["results"]:
+            group["ksm"] = None
+        r = self.compare(self.write("base.json", base), self.write("current.json", current))
+        self.assertExit(r, EXIT_OK)
+        self.assertTrue(r.stdout.splitlines()[-1].startswith("compare: PASS"))
+        current["schema"] = "kvm-loadbench/summary/7"
+        r = self.compare(self.write("base.json", base), self.write("current.json", current))
+        self.assertExit(r, EXIT_BAD_INPUT)
+
     def test_rounds_lost_to_failures_are_warned_about(self):
         current = as_summary4(self.probe)
         mmap4 = groups(current, "mmap")[2]

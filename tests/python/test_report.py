@@ -8,7 +8,7 @@ Fixtures: tests/fixtures/summary/probe-1-2-4.json (a real run of the probe guest
 tests/fixtures/report/lsk-na-failures.json (crafted: linux_start_kernel never reported,
 two failed instances in mmap N=4, KVM mode rig), tests/fixtures/report/qemu-peer-rig.json
 (a real rig run of loadvm and QEMU side by side, trimmed) and
-tests/fixtures/summary/failures.json (summary/5, written by tests/unit/test_summary_failures.c
+tests/fixtures/summary/failures.json (summary/6, written by tests/unit/test_summary_failures.c
 from hand-built rows: timeouts and an early exit in mmap N=4). Each test class works on a copy in a
 temporary results directory. The gnuplot tests are skipped when gnuplot is not installed.
 """

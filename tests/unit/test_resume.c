@@ -123,6 +123,11 @@ static void fill(struct instance_result *r, unsigned loader, unsigned n, unsigne
 	r->system_ms = 3.5;
 	r->status = INSTANCE_EXITED;
 	snprintf(r->reason, sizeof(r->reason), "said \"no\", then, left");
+	/* A merging loader's round; the other loader's rows have no figures. */
+	if (loader == 1)
+		r->ksm = (struct ksm_round){ 2306, 1, 10, 1056, 1025 };
+	else
+		ksm_round_clear(&r->ksm);
 }
 
 static char *row_text(const struct instance_result *r)
@@ -160,6 +165,11 @@ static void row_reads_back_as_written(void **state)
 	assert_int_equal(out.point_ns[POINT_LINUX_START_KERNEL], -1);
 	assert_int_equal(out.vm_running_lag_ns, -7);
 	assert_true(out.user_ms == 1.25 && out.system_ms == 3.5);
+	assert_int_equal(out.ksm.settle_ms, 2306);
+	assert_int_equal(out.ksm.settled, 1);
+	assert_int_equal(out.ksm.ksmd_cpu_ms, 10);
+	assert_int_equal(out.ksm.pages_sharing, 1056);
+	assert_int_equal(out.ksm.pages_shared, 1025);
 	again = row_text(&out);
 	assert_string_equal(again, text);
 	free(again);
@@ -254,6 +264,11 @@ static void file_loads_back_every_field(void **state)
 		assert_int_equal(out[i].loader, in[i].loader);
 		assert_int_equal(out[i].index, in[i].index);
 		assert_int_equal(out[i].uss_kb, in[i].uss_kb);
+		assert_int_equal(out[i].ksm.settle_ms, in[i].ksm.settle_ms);
+		assert_int_equal(out[i].ksm.settled, in[i].ksm.settled);
+		assert_int_equal(out[i].ksm.ksmd_cpu_ms, in[i].ksm.ksmd_cpu_ms);
+		assert_int_equal(out[i].ksm.pages_sharing, in[i].ksm.pages_sharing);
+		assert_int_equal(out[i].ksm.pages_shared, in[i].ksm.pages_shared);
 		for (int f = 0; f < SMAPS_NR_FIELDS; f++)
 			if (out[i].smaps.kb[f] != in[i].smaps.kb[f])
 				fail_msg("row %d %s: %lld, written %lld", i, smaps_field_name(f),
@@ -337,6 +352,17 @@ static void foreign_rows_are_rejected(void **state)
 		assert_int_equal(raw_csv_parse_row(text, &config, &out), -1);
 		free(text);
 	}
+	/* ksm_settled is 1, 0 or empty. */
+	fill(&in, 1, 1, 0, 0);
+	in.ksm.settled = 0;
+	text = row_text(&in);
+	assert_int_equal(raw_csv_parse_row(text, &config, &out), 0);
+	assert_int_equal(out.ksm.settled, 0);
+	free(text);
+	in.ksm.settled = 7;
+	text = row_text(&in);
+	assert_int_equal(raw_csv_parse_row(text, &config, &out), -1);
+	free(text);
 	/* A row cut short by a crash. */
 	fill(&in, 0, 1, 0, 0);
 	text = row_text(&in);

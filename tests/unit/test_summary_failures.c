@@ -272,7 +272,7 @@ static void summary_json_keeps_the_rounds_and_the_censoring(void **state)
 		python_run("import json, sys; s = json.load(sys.stdin); "
 			   "g = s[\"results\"][1]; u = g[\"trace_ms\"][\"linux_start_user\"]; "
 			   "p = g[\"memory_kb\"][\"pss\"]; "
-			   "assert s[\"schema\"] == \"kvm-loadbench/summary/5\"; "
+			   "assert s[\"schema\"] == \"kvm-loadbench/summary/6\"; "
 			   "t = s[\"context\"][\"timing\"]; "
 			   "assert t[\"time_zero\"] == {\"exec\": 0, \"pre_exec\": 32}; "
 			   "assert t[\"points\"][\"vmm_init_end\"][\"vmm\"] == 32; "

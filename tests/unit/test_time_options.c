@@ -2,8 +2,8 @@
 /*
  * The time options of both programs, through their real option parsers and
  * without a guest (the KVM tests cover loadbench's the same way, but only
- * where there is KVM): loadbench's --settle and --timeout and loadvm's
- * --timeout refuse non-finite, negative and over-a-day values with one
+ * where there is KVM): loadbench's --settle, --ksm-settle-max and --timeout
+ * and loadvm's --timeout refuse non-finite, negative and over-a-day values with one
  * line naming the option and the value, and accept a whole day; --order
  * and --order-seed are refused the same way.
  */
@@ -86,6 +86,7 @@ static void bad_seconds_are_refused_by_name(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad_seconds) / sizeof(bad_seconds[0]); i++) {
 		refused(LOADBENCH, "--settle", bad_seconds[i]);
+		refused(LOADBENCH, "--ksm-settle-max", bad_seconds[i]);
 		refused(LOADBENCH, "--timeout", bad_seconds[i]);
 		refused(LOADVM, "--timeout", bad_seconds[i]);
 	}
@@ -106,6 +107,10 @@ static void a_day_is_accepted(void **state)
 				  NULL };
 	const char *settle_zero[] = { "--kernel", "/nonexistent/kvmlb-kernel", "--settle", "0e0",
 				      NULL };
+	const char *ksm_day[] = { "--kernel", "/nonexistent/kvmlb-kernel", "--ksm-settle-max",
+				  "86400", NULL };
+	const char *ksm_zero[] = { "--kernel", "/nonexistent/kvmlb-kernel", "--ksm-settle-max",
+				   "0.0", NULL };
 	struct parsed p = { 0 };
 
 	(void)state;
@@ -120,6 +125,15 @@ static void a_day_is_accepted(void **state)
 	assert_int_equal(p.ret, 0);
 	assert_string_equal(p.err, "");
 	assert_true(p.bench.settle_s == 0.0);
+	/* The wait for ksmd: 120 s unless told, up to a day, 0 for none. */
+	assert_true(p.bench.ksm_settle_max_s == 120.0);
+	parse_args(LOADBENCH, ksm_day, &p);
+	assert_int_equal(p.ret, 0);
+	assert_true(p.bench.ksm_settle_max_s == 86400.0);
+	parse_args(LOADBENCH, ksm_zero, &p);
+	assert_int_equal(p.ret, 0);
+	assert_string_equal(p.err, "");
+	assert_true(p.bench.ksm_settle_max_s == 0.0);
 	parse_args(LOADVM, vm_args, &p);
 	assert_int_equal(p.ret, 0);
 	assert_string_equal(p.err, "");
