@@ -16,8 +16,11 @@
  * "lower_bound"; boot times per round are medians over all instances.
  * 5: every VMM's times by the seed's definitions where tracefs allows;
  * context.timing says the method and counts each instance's time zero and
- * each point's timing (point_timing.h). */
-#define SUMMARY_SCHEMA "kvm-loadbench/summary/5"
+ * each point's timing (point_timing.h). 6: what the scripts used to compute
+ * is computed here: "comparisons" (comparisons.h: medians, their ratios,
+ * Welch's intervals, the saving the images predict), "sharing" (sharing.csv's
+ * medians, sharing_summary.h) and context.kernel_elf (kernel_load.h). */
+#define SUMMARY_SCHEMA "kvm-loadbench/summary/6"
 
 /* 0, or -1 with errno (json_writer.h's jw_finish): nothing written, or a
  * stream error. */

@@ -76,7 +76,7 @@ restarts_recorded() {
 	python3 - "$out" "$killed_at" "$stopped_at" <<'PY'
 import datetime, json, sys
 s = json.load(open(f"{sys.argv[1]}/summary.json"))
-assert s["schema"] == "kvm-loadbench/summary/5"
+assert s["schema"] == "kvm-loadbench/summary/6"
 r = s["context"]["rig_restarts"]
 assert len(r) == 2, r
 assert "crashed" in r[0]["reason"] and r[0]["status"] == 125, r[0]
