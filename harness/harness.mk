@@ -27,3 +27,9 @@ SHAREMAP_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,bench/sharemap.c common/sharema
 	common/elf_offset.c common/page_kind.c common/page_sites.c common/symbols.c common/input_file.c)
 $(BUILD)/sharemap: $(SHAREMAP_OBJS)
 	$(CC) $(LDFLAGS) $^ -lelf -o $@
+
+# summary-derive: summary/6's figures for an older summary.json (a user
+# tool; loadbench computes them itself, with the same code).
+all: $(BUILD)/summary-derive
+$(BUILD)/summary-derive: $(BUILD)/obj/bench/summary-derive.o $(LOADBENCH_LIB_OBJS)
+	$(CC) $(LDFLAGS) $^ -lelf -lz -llzma -llz4 -lzstd -lm $(TRACEFS_LIBS) $(JANSSON_LIBS) -o $@
