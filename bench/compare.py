@@ -6,7 +6,7 @@ Usage:
                      [--quiet] [--all]
 
 BASELINE and CURRENT are summary.json files written by build/loadbench
-(schema "kvm-loadbench/summary/1" to /5) or results directories holding one.
+(schema "kvm-loadbench/summary/1" to /6) or results directories holding one.
 
 For every metric of every (loader, N) group measured in both runs, the
 median's change in percent is judged against a threshold from the config
