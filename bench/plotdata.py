@@ -13,8 +13,12 @@ loader (gnuplot "index 0", "index 1", ...), in the run's loader order;
 strings are double-quoted. A value that was not measured (n = 0) is written
 as n/a and the scripts skip it: never a made-up zero.
 
-report.py imports the helpers here (summary loading, metric access, the
-atomic write), so both read summary.json the same way.
+Every figure comes from summary.json as loadbench computed it; the ratios of
+the load phase from its "comparisons" (summary/6, or an older summary given
+them by build/summary-derive): without them they are n/a.
+
+report.py imports the helpers here (summary loading, metric and comparison
+access, the atomic write), so both read summary.json the same way.
 """
 
 import json
@@ -29,8 +33,12 @@ import tempfile
 # the timeout (lower bounds), boot times per round as medians over all instances
 # (harness/summary.h); 5 times every VMM from its exec through tracefs and
 # counts how (context.timing); 6 adds the merging loaders' wait for ksmd (per
-# group "ksm", null for the other loaders). Older runs still read. compare.py
-# uses this list.
+# group "ksm", null for the other loaders) and what the scripts used to compute
+# themselves: "comparisons" (medians, their ratios, Welch's intervals, the
+# saving the images predict), "sharing" (sharing.csv's medians) and
+# context.kernel_elf (harness/summary_json.h). Older runs still read; the
+# three computed fields are what build/summary-derive gives them, keeping their
+# schema. compare.py uses this list.
 SCHEMAS = ("kvm-loadbench/summary/1", "kvm-loadbench/summary/2", "kvm-loadbench/summary/3",
            "kvm-loadbench/summary/4", "kvm-loadbench/summary/5", "kvm-loadbench/summary/6")
 KB_PER_MB = 1024.0  # MB = 2^20 bytes, as smem -k and tables.md print them
@@ -93,6 +101,22 @@ def metric(summary, loader, instances, section, name):
     if not m or not m.get("n") or m.get("median") is None:
         return None
     return m
+
+
+def has_comparisons(summary):
+    """summary/6's comparisons are there (loadbench's, or summary-derive's for older runs)."""
+    return isinstance(summary.get("comparisons"), list)
+
+
+def comparison(summary, base, candidate, instances, section, name):
+    """loadbench's comparison of candidate against base at N for a metric (summary/6:
+    medians, their difference and ratios, Welch's interval, a predicted saving), or None
+    when the run has none: not compared, or not measured by both."""
+    for c in summary.get("comparisons") or ():
+        if (c["base"], c["candidate"], c["instances"], c["section"], c["metric"]) == \
+                (base, candidate, instances, section, name):
+            return c
+    return None
 
 
 def basename_or_none(image):
@@ -245,20 +269,25 @@ def ratio_text(ratio):
     return f"{ratio:.0f}x" if ratio >= 100 else f"{ratio:.3g}x"
 
 
-def ratio_label(first, loader, first_m, m):
-    if first_m is None or m is None or m["median"] <= 0:
-        return "-"
-    return f"{first}/{loader} = {ratio_text(first_m['median'] / m['median'])}"
+def ratio_label(first, loader, ratio):
+    return "-" if ratio is None else f"{first}/{loader} = {ratio_text(ratio)}"
+
+
+def ratio_to_first(summary, first, loader, n, m):
+    """first's median / loader's (loadbench's comparison); 1 for first itself."""
+    if m is None or m["median"] <= 0:
+        return None
+    if loader == first:
+        return 1.0
+    c = comparison(summary, first, loader, n, "trace_ms", "load_done")
+    return c and c["base_over_candidate"]
 
 
 def loadphase_row(summary, loader, n, slot):
     first = loaders(summary)[0]
     m = metric(summary, loader, n, "trace_ms", "load_done")
-    first_m = metric(summary, first, n, "trace_ms", "load_done")
-    ratio = None
-    if m is not None and first_m is not None and m["median"] > 0:
-        ratio = first_m["median"] / m["median"]
-    label = "-" if loader == first else ratio_label(first, loader, first_m, m)
+    ratio = ratio_to_first(summary, first, loader, n, m)
+    label = "-" if loader == first else ratio_label(first, loader, ratio)
     return row(quoted(loader), n, slot, num(m and m["median"]), num(m and m.get("ci95", 0.0)),
                num(m and m["min"]), num(m and m["max"]), num(ratio),
                num(cluster_top(summary, n)), quoted(label))

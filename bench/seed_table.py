@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 """report.md's section for QEMU as the peer: the seed's published tables next to the
 measured qemu-private ("before") and qemu-shared ("after") columns, and what matches
-and what differs, in numbers. Imported by bench/report.py; reads only summary.json and,
-if its size and hash match the run's, the kernel file.
+and what differs, in numbers. Imported by bench/report.py; reads only summary.json: the
+differences, ratios and the expected drop are loadbench's comparisons (summary/6), the
+seed's own arithmetic on its published figures is done here.
 """
 
 import plotdata as pd
@@ -23,6 +24,9 @@ SEED_BOOT = {  # ms since QEMU's exec: (before, after); one instance
 }
 SEED_KERNEL_SECTIONS_MB, SEED_INITRD_MB = 18.9, 3.0
 TOLERANCE = 0.25  # a drop within 25% of the image "matches", as report.py's seed check
+# What stays computed here: the seed's arithmetic on its own published figures, and two
+# regularities within one loader (qemu-private from N=1 to N=2; PSS - USS of qemu-shared)
+# that loadbench's comparisons, between loaders at one N, do not hold.
 # Our row for each of the seed's trace points: QEMU's qemu_init_end is in vmm_init_end.
 OUR_POINT = {"qemu_init_end": "vmm_init_end", "linux_start_kernel": "linux_start_kernel",
              "linux_start_user": "linux_start_user"}
@@ -80,36 +84,47 @@ def boot_table(summary, n):
     return lines
 
 
-def expected_drop_mb(summary, read_load_bytes):
-    """Kernel PT_LOAD bytes (what QEMU maps and reads) + initrd, in MB, or (None, why).
-    read_load_bytes(image) gives (bytes, None) or (None, why) for the run's kernel."""
-    kernel, why = read_load_bytes(summary["context"].get("kernel"))
-    if kernel is None:
-        return None, why
-    initrd = summary["context"].get("initrd") or {}
-    return (kernel + initrd.get("bytes", 0)) / (1 << 20), None
+def qemu_comparison(summary, n, section, name):
+    """loadbench's comparison of qemu-shared against qemu-private, or None."""
+    return pd.comparison(summary, PRIVATE, SHARED, n, section, name)
 
 
-def drop_lines(summary, read_load_bytes):
-    counts = [n for n in pd.instance_counts(summary)
-              if mem(summary, PRIVATE, n, "uss") is not None
-              and mem(summary, SHARED, n, "uss") is not None]
-    if not counts:
+def largest_uss_comparison(summary):
+    """(N, comparison) of USS at the largest N both QEMU loaders measured, or (None, None)."""
+    for n in reversed(pd.instance_counts(summary)):
+        c = qemu_comparison(summary, n, "memory_kb", "uss")
+        if c:
+            return n, c
+    return None, None
+
+
+def expected_drop_mb(summary):
+    """Kernel PT_LOAD bytes (what QEMU maps and reads) + initrd, in MB, as loadbench
+    predicted the drop; or (None, why)."""
+    _, c = largest_uss_comparison(summary)
+    p = (c or {}).get("predicted_saving") or {"why": "no instance count where both QEMU "
+                                                      "loaders measured USS"}
+    if "why" in p:
+        return None, p["why"]
+    return p["bytes"] / (1 << 20), None
+
+
+def drop_lines(summary):
+    n, c = largest_uss_comparison(summary)
+    if c is None:
         return ["- No instance count where both QEMU loaders measured USS."]
-    n = counts[-1]
-    drop = mem(summary, PRIVATE, n, "uss") - mem(summary, SHARED, n, "uss")
+    drop = (0.0 - c["median_difference"]) / pd.KB_PER_MB
     seed_drop = SEED_MEMORY[16][0] - SEED_MEMORY[16][2]
     seed_expected = SEED_KERNEL_SECTIONS_MB + SEED_INITRD_MB
-    expected, why = expected_drop_mb(summary, read_load_bytes)
+    p = c.get("predicted_saving") or {"why": "loadbench predicted none"}
     line = (f"- **USS drop at the largest N ({n}):** {PRIVATE} − {SHARED} = {drop:.1f} MB per "
             "instance")
-    if expected is None:
-        line += f"; the expected size could not be computed ({why})"
+    if "why" in p:
+        line += f"; the expected size could not be computed ({p['why']})"
     else:
-        share = drop / expected
-        line += (f", {100 * share:.0f}% of the kernel's PT_LOAD bytes + the initrd "
-                 f"({expected:.1f} MB): " +
-                 ("matches" if abs(share - 1) <= TOLERANCE else "does not match"))
+        line += (f", {100 * p['measured_over_predicted']:.0f}% of the kernel's PT_LOAD bytes + "
+                 f"the initrd ({p['bytes'] / (1 << 20):.1f} MB): " +
+                 ("matches" if abs(p["relative_difference"]) <= TOLERANCE else "does not match"))
     line += (f". The seed: {seed_drop:.1f} MB at N=16, {100 * seed_drop / seed_expected:.0f}% "
              f"of its kernel sections + initrd ({SEED_KERNEL_SECTIONS_MB} + {SEED_INITRD_MB} "
              "MB).")
@@ -129,11 +144,13 @@ def pattern_lines(summary):
     """The seed's other regularities, each next to ours."""
     lines = []
     first = pd.instance_counts(summary)[0]
-    p1, s1 = mem(summary, PRIVATE, first, "uss"), mem(summary, SHARED, first, "uss")
-    if first == 1 and p1 is not None and s1 is not None:
+    p1 = mem(summary, PRIVATE, first, "uss")
+    one = qemu_comparison(summary, first, "memory_kb", "uss")
+    if first == 1 and one is not None and one["relative_difference"] is not None:
         lines.append(f"- **One instance shares nothing:** the seed's after − before at N=1 is "
-                     f"{SEED_MEMORY[1][2] - SEED_MEMORY[1][0]:+.1f} MB; ours {s1 - p1:+.1f} MB "
-                     f"({SHARED} − {PRIVATE}, {100 * abs(s1 - p1) / p1:.1f}% of its USS).")
+                     f"{SEED_MEMORY[1][2] - SEED_MEMORY[1][0]:+.1f} MB; ours "
+                     f"{one['median_difference'] / pd.KB_PER_MB:+.1f} MB ({SHARED} − {PRIVATE}, "
+                     f"{100 * abs(one['relative_difference']):.1f}% of its USS).")
     p2 = mem(summary, PRIVATE, 2, "uss")
     shared_clean = mem(summary, PRIVATE, 2, "shared_clean")
     # qemu-private's images are memfd (shmem) pages of its own: its Shared_Clean at N=2 is QEMU.
@@ -163,14 +180,15 @@ def boot_lines(summary):
     lines = []
     for name in ("qemu_init_end", "linux_start_user"):
         before, after = SEED_BOOT[name]
-        p, s = point(summary, PRIVATE, n, name), point(summary, SHARED, n, name)
-        if p is None or s is None or p <= 0:
+        c = qemu_comparison(summary, n, "trace_ms", OUR_POINT[name])
+        if c is None or c["base_median"] <= 0:
             lines.append(f"- **`{name}`:** not measured by both QEMU loaders.")
             continue
+        diff = c["median_difference"]
         lines.append(f"- **`{name}`, N={n}:** the seed after − before {after - before:+.2f} ms "
                      f"(after/before {after / before:.3f}); ours {SHARED} − {PRIVATE} "
-                     f"{s - p:+.2f} ms ({SHARED}/{PRIVATE} {s / p:.3f}): "
-                     f"{same_sign(s - p, after - before)} (its 95% CI: the boot table above).")
+                     f"{diff:+.2f} ms ({SHARED}/{PRIVATE} {c['candidate_over_base']:.3f}): "
+                     f"{same_sign(diff, after - before)} (its 95% CI: the boot table above).")
     return lines
 
 
@@ -204,12 +222,12 @@ def differences_lines(summary, expected):
     return lines
 
 
-def section(summary, read_load_bytes):
+def section(summary):
     """The report section, or [] when the run has not both QEMU loaders."""
     if not present(summary):
         return []
     n1 = pd.instance_counts(summary)[0]
-    expected, _ = expected_drop_mb(summary, read_load_bytes)
+    expected, _ = expected_drop_mb(summary)
     doc = ["## QEMU as the peer, next to the seed", "",
            f"{PRIVATE}: every instance maps its own copy of the kernel and initrd (the seed's "
            f"\"before\", QEMU 4.1 reading them into a buffer); {SHARED}: QEMU as shipped maps "
@@ -220,7 +238,7 @@ def section(summary, read_load_bytes):
             "(ours: `qemu_init_end` is the vmm_init_end row of tables.md)", ""]
     doc += boot_table(summary, n1)
     doc += ["", "**The seed's findings, next to ours**", ""]
-    doc += drop_lines(summary, read_load_bytes) + pattern_lines(summary) + boot_lines(summary)
+    doc += drop_lines(summary) + pattern_lines(summary) + boot_lines(summary)
     doc += side_by_side_line(summary)
     doc += ["", "**What differs from the seed's set-up, and what it changes**", ""]
     doc += differences_lines(summary, expected)

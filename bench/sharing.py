@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Where the saving comes from: summarise RESULTS_DIR/sharing.csv.
+"""Where the saving comes from: print summary.json's summary of sharing.csv.
 
     bench/sharing.py RESULTS_DIR
 
 sharing.csv (written by loadbench) says, for every guest whose VMM mapped
 the images, page by page after boot: which pages of each kernel ELF section
 and of the initrd stayed the shared page-cache page, which the guest wrote
-(copied on write), which it never touched. This writes:
+(copied on write), which it never touched. loadbench summarises it into
+summary.json's "sharing" (summary/6, harness/sharing_summary.h: medians over
+instances and rounds per region, their sums, the predicted savings next to
+the measured ones; build/summary-derive gives an older run one from its
+sharing.csv). This writes:
 
   RESULTS_DIR/plots/data/sharing.dat  per region: MiB shared, copied, untouched
                                       (medians over instances and rounds, at
@@ -25,22 +29,22 @@ image page privately): USS saving = shared + untouched bytes (neither is
 private to the VM; with N = 1 only the untouched, since a page-cache page
 mapped by one process counts as its own); PSS saving = shared x (N-1)/N +
 untouched (a shared page costs each of N sharers 1/N).
+
+What is done here is the tables' layout: the regions ranked, those past the
+first 14 folded into one row (their medians summed), a region's shared pages
+as a percentage of its pages, and MiB.
 """
 
-import csv
-import json
 import os
-import statistics
 import sys
+
+import plotdata as pd
 
 MIB = 1024 * 1024
 PAGE = 4096
 TOP = 14  # regions listed by name; the rest are summed as "(other sections)"
 COUNTS = ("shared", "copied", "untouched")
-# sharing.csv's page kinds, in its column order (common/page_kind.h).
-KINDS = ("unchanged", "init_freed", "data", "lock_to_ds", "retpoline", "return_thunk",
-         "static_call", "jump_label", "paravirt", "ibt_seal", "alternative", "other", "mixed",
-         "unread", "ftrace_nop", "jump_label_nop")
+LOADER = "mmap"  # the loader whose mapped pages are attributed
 
 
 def write_atomic(path, text):
@@ -52,46 +56,17 @@ def write_atomic(path, text):
     os.replace(tmp, path)
 
 
-def load_rows(results):
-    path = os.path.join(results, "sharing.csv")
-    if not os.path.exists(path):
-        return None
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
+def counts(r, kinds):
+    """A region's (or the totals') counts by name; loadbench lists only the page kinds
+    that are not 0."""
+    return {**{k: r[k] for k in ("pages",) + COUNTS}, **{k: 0 for k in kinds},
+            **r.get("kinds", {}), "other_bytes": r.get("other_bytes", 0)}
 
 
-def kind_columns(rows):
-    """The page-kind columns sharing.csv has (none before they existed)."""
-    if not rows:
-        return ()
-    return tuple(k for k in KINDS + ("other_bytes",) if k in rows[0])
-
-
-def per_region(rows, loader, n):
-    """region -> bytes and the median of every count (pages; other_bytes in
-    bytes) for (loader, N)."""
-    fields = COUNTS + kind_columns(rows)
-    samples = {}
-    for r in rows:
-        if r["loader"] != loader or int(r["instances"]) != n:
-            continue
-        key = (r["file"], r["region"])
-        s = samples.setdefault(key, {"bytes": int(r["bytes"]), **{k: [] for k in fields}})
-        for k in fields:
-            s[k].append(int(r[k]))
-    return {key: {"bytes": s["bytes"], **{k: statistics.median(s[k]) for k in fields}}
-            for key, s in samples.items()}
-
-
-def totals(regions):
-    return {k: sum(r[k] for r in regions.values()) for k in COUNTS}
-
-
-def summary_mem(summary, loader, n, metric):
-    for g in summary["results"]:
-        if g["loader"] == loader and g["instances"] == n:
-            return g["memory_kb"][metric]["median"]
-    return None
+def per_region(group, kinds):
+    """(file, region) -> bytes and the median of every count, as loadbench computed them."""
+    return {(r["file"], r["region"]): {"bytes": r["bytes"], **counts(r, kinds)}
+            for r in group["regions"]}
 
 
 def region_table(regions):
@@ -123,9 +98,9 @@ def number(v):
     return f"{v:g}"
 
 
-def kind_table(regions, kinds):
+def kind_table(regions, kinds, totals):
     """Per region with copied pages: how many of each kind (the kinds that
-    occur), and other's differing bytes."""
+    occur), and other's differing bytes; "all": loadbench's totals."""
     ranked = sorted(((key, r) for key, r in regions.items() if r["copied"]),
                     key=lambda kv: -kv[1]["copied"])
     if not ranked:
@@ -144,7 +119,7 @@ def kind_table(regions, kinds):
         row(name if file == "kernel" else "initrd", r)
     if rest:
         row("(other sections)", {k: sum(r[k] for _, r in rest) for k in fields})
-    row("all", {k: sum(r[k] for _, r in ranked) for k in fields})
+    row("all", totals)
     return lines
 
 
@@ -162,24 +137,32 @@ KIND_LEGEND = (
     "(/proc/PID/mem).")
 
 
-def prediction_table(rows, summary, loader):
-    lines = ["| N | predicted USS saving MiB | measured USS copy - " + loader + " MiB | "
-             "predicted PSS saving MiB | measured PSS copy - " + loader + " MiB |",
+def prediction_table(groups, summary):
+    lines = ["| N | predicted USS saving MiB | measured USS copy - " + LOADER + " MiB | "
+             "predicted PSS saving MiB | measured PSS copy - " + LOADER + " MiB |",
              "| ---: | ---: | ---: | ---: | ---: |"]
     for n in summary["config"]["instances"]:
-        t = totals(per_region(rows, loader, n))
-        if not any(t.values()):
+        g = groups.get(n)
+        if g is None or not any(g["totals"][k] for k in COUNTS):
             continue
-        shared, untouched = t["shared"] * PAGE / MIB, t["untouched"] * PAGE / MIB
-        measured = []
-        for metric in ("uss", "pss"):
-            c, m = summary_mem(summary, "copy", n, metric), summary_mem(summary, loader, n, metric)
-            measured.append("n/a" if c is None or m is None else f"{(c - m) / 1024:.1f}")
-        # Alone, a VM's page-cache pages count as its own (Private_Clean).
-        uss = (shared if n > 1 else 0) + untouched
-        lines.append(f"| {n} | {uss:.1f} | {measured[0]} | "
-                     f"{shared * (n - 1) / n + untouched:.1f} | {measured[1]} |")
+        measured = ["n/a" if g[key] is None else f"{g[key] / 1024:.1f}"
+                    for key in ("measured_uss_saving_kb", "measured_pss_saving_kb")]
+        lines.append(f"| {n} | {g['predicted_uss_saving_bytes'] / MIB:.1f} | {measured[0]} | "
+                     f"{g['predicted_pss_saving_bytes'] / MIB:.1f} | {measured[1]} |")
     return lines
+
+
+def load_sharing(results):
+    """summary.json and its "sharing", or (None, why)."""
+    try:
+        summary = pd.load_summary(results)
+    except pd.SummaryError as e:
+        return None, str(e)
+    if not isinstance(summary.get("sharing"), dict):
+        return None, (f"{results}/summary.json: no summary of sharing.csv (loadbench writes "
+                      "one from summary/6 when there is a sharing.csv; build/summary-derive "
+                      f"{results} adds it from one)")
+    return summary, None
 
 
 def main(argv):
@@ -187,36 +170,36 @@ def main(argv):
         print("usage: bench/sharing.py RESULTS_DIR", file=sys.stderr)
         return 2
     results = argv[1]
-    rows = load_rows(results)
-    if rows is None:
-        print(f"sharing: {results}/sharing.csv: missing", file=sys.stderr)
+    summary, why = load_sharing(results)
+    if summary is None:
+        print(f"sharing: {why}", file=sys.stderr)
         return 2
-    summary = json.load(open(os.path.join(results, "summary.json")))
-    loader = "mmap"
-    counts = sorted({int(r["instances"]) for r in rows if r["loader"] == loader})
+    sharing = summary["sharing"]
+    groups = {g["instances"]: g for g in sharing["groups"] if g["loader"] == LOADER}
     md = ["## Where the saving comes from", ""]
-    if not counts:
+    if not groups:
         md.append("No guest mapped the images (no mmap loader in this run): nothing to attribute.")
         write_atomic(os.path.join(results, "sharing.md"), "\n".join(md) + "\n")
         return 0
-    largest = counts[-1]
-    regions = per_region(rows, loader, largest)
+    largest = max(groups)
+    kinds = tuple(sharing["kinds"])
+    regions = per_region(groups[largest], kinds)
     table, dat = region_table(regions)
-    md += [f"Pages of the images the {loader} loader mapped, after boot, at N = {largest} "
+    md += [f"Pages of the images the {LOADER} loader mapped, after boot, at N = {largest} "
            "(medians over instances and rounds): still the shared page-cache page, copied on "
            "write by the guest, or never touched. From /proc/PID/pagemap (sharing.csv).", ""]
     md += table + [""]
-    kinds = kind_columns(rows)
     if kinds:
         md += [f"Why the copied pages were written, at N = {largest} (pages, medians over "
                "instances and rounds, so a row's kinds need not add up to its copied "
                "median; other bytes: the bytes of kind other in all its pages). "
                + KIND_LEGEND, ""]
-        md += kind_table(regions, kinds) + [""]
+        md += kind_table(regions, kinds + ("other_bytes",),
+                         counts(groups[largest]["totals"], kinds)) + [""]
     md += ["Predicted saving per instance against copy (USS: shared + untouched bytes, only "
            "the untouched at N = 1; PSS: shared x (N-1)/N + untouched) next to what "
            "summary.json measured:", ""]
-    md += prediction_table(rows, summary, loader) + [""]
+    md += prediction_table(groups, summary) + [""]
     os.makedirs(os.path.join(results, "plots", "data"), exist_ok=True)
     write_atomic(os.path.join(results, "plots", "data", "sharing.dat"), "\n".join(dat) + "\n")
     write_atomic(os.path.join(results, "sharing.md"), "\n".join(md) + "\n")

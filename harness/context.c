@@ -159,6 +159,8 @@ void context_collect(struct run_context *ctx, const struct bench_config *config)
 	}
 	image(&ctx->kernel, config->kernel);
 	image(&ctx->initrd, config->initrd);
+	kernel_load_read(&ctx->kernel_elf,
+			 config->kernel_elf ? config->kernel_elf : config->kernel);
 }
 
 void context_default_out_dir(char *out, size_t size)

@@ -6,6 +6,7 @@
 
 #include "bench_config.h"
 #include "image_cache.h"
+#include "kernel_load.h"
 #include "sha256.h"
 
 #include <stddef.h>
@@ -33,7 +34,8 @@ struct run_context {
 	char qemu_version[96]; /* first line of qemu --version, when QEMU is measured */
 	struct image_info kernel;
 	struct image_info initrd;
-	unsigned int resumes; /* times this run was continued with --resume */
+	struct kernel_load kernel_elf; /* what the VMMs map of the kernel */
+	unsigned int resumes;	       /* times this run was continued with --resume */
 	/* The images in the page cache (--cache), filled by image_cache_start
 	 * once nothing but the VMMs will read them. */
 	struct image_cache cache;

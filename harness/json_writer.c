@@ -192,6 +192,11 @@ void jw_null(struct json_writer *j, const char *key)
 	add(j, key, json_null());
 }
 
+void jw_value(struct json_writer *j, const char *key, struct json_t *value)
+{
+	add(j, key, json_incref(value));
+}
+
 /* jansson escapes the C0 controls but leaves DEL and the C1 controls
  * (U+0080..U+009F, C2 80..C2 9F) as they are; they are escaped here too,
  * so nothing in the file can steer a terminal. jansson's text is ASCII

@@ -39,6 +39,9 @@ void jw_number(struct json_writer *j, const char *key, double value);
 void jw_integer(struct json_writer *j, const char *key, long long value);
 void jw_bool(struct json_writer *j, const char *key, int value);
 void jw_null(struct json_writer *j, const char *key);
+/* A value read from another document (summary-derive keeps what it does
+ * not compute): borrowed, the writer takes its own reference. */
+void jw_value(struct json_writer *j, const char *key, struct json_t *value);
 /* Writes the one top-level value (a container followed by a newline) and
  * frees the document. 0, or -1 with errno: ENOMEM, EINVAL for a misuse
  * (nothing written, a container left open, nesting past JW_MAX_DEPTH) with

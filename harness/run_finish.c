@@ -4,7 +4,9 @@
 #include "run.h"
 
 #include "atomic_file.h"
+#include "comparisons.h"
 #include "log.h"
+#include "sharing_summary.h"
 #include "summary.h"
 #include "summary_json.h"
 #include "tables.h"
@@ -55,14 +57,36 @@ static void say_if_all_failed(const struct run *run)
 		       run->nr_results, run->results[0].reason);
 }
 
+/* The figures across groups (summary.h): loaders compared, sharing.csv's
+ * medians (read before it is renamed or removed). An unreadable
+ * sharing.csv costs summary.json its "sharing", said on stderr. */
+static int compute_across_groups(struct run *run, struct run_summary *summary,
+				 struct comparisons *cmp, struct sharing_summary *sharing)
+{
+	if (comparisons_compute(cmp, summary, &run->ctx)) {
+		pr_err("out of memory comparing the loaders");
+		return -1;
+	}
+	summary->comparisons = cmp;
+	if (sharing_summary_read(sharing, run->sharing.partial, &run->config, cmp) == 0)
+		summary->sharing = sharing;
+	return 0;
+}
+
 int run_finish(struct run *run)
 {
 	struct run_summary summary;
+	struct comparisons cmp = { 0 };
+	struct sharing_summary sharing = { 0 };
 	unsigned failed = 0;
 	int err;
 
 	if (summary_compute(&summary, &run->config, run->results, run->nr_results, run->timings))
 		return EXIT_WRITE;
+	if (compute_across_groups(run, &summary, &cmp, &sharing)) {
+		summary_free(&summary);
+		return EXIT_WRITE;
+	}
 	err = write_outputs(run, &summary);
 	if (run->config.formats & FORMAT_CSV) {
 		err |= raw_csv_finish(&run->csv);
@@ -76,6 +100,8 @@ int run_finish(struct run *run)
 	for (unsigned i = 0; i < summary.nr_groups; i++)
 		failed += summary.groups[i].failed;
 	summary_free(&summary);
+	comparisons_free(&cmp);
+	sharing_summary_free(&sharing);
 	if (err)
 		return EXIT_WRITE;
 	if (!run->config.quiet)

@@ -9,9 +9,9 @@
  * Student's t quantile, exact rather than tabulated: P(T > t) for t >= 0 is
  * I_x(df/2, 1/2) / 2 with x = df / (df + t^2), the regularized incomplete
  * beta function, evaluated by its continued fraction; Newton's method
- * inverts it. bench/report.py's t_quantile() (Welch's intervals) is the
- * same algorithm step by step, so the report's t is this one; both are held
- * to tests/fixtures/stats/t-quantiles.txt. Change one, change the other.
+ * inverts it. Held to tests/fixtures/stats/t-quantiles.txt. It serves the
+ * per-metric ci95 and Welch's intervals (comparisons.h), which the report
+ * only prints.
  */
 
 /* ln Gamma(a) minus Stirling's approximation, for a >= 10: its series
@@ -173,4 +173,43 @@ void stats_compute(double *samples, unsigned int n, struct sample_stats *out)
 		squares += (samples[i] - out->mean) * (samples[i] - out->mean);
 	out->stddev = sqrt(squares / (n - 1));
 	out->ci95 = student_t_quantile(0.975, n - 1) * out->stddev / sqrt((double)n);
+}
+
+/* Mean and sample variance (n - 1; NaN for n = 1), in the order given. */
+static void mean_variance(const double *v, unsigned int n, double *mean, double *variance)
+{
+	double sum = 0, squares = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		sum += v[i];
+	*mean = sum / n;
+	for (unsigned i = 0; i < n; i++)
+		squares += (v[i] - *mean) * (v[i] - *mean);
+	*variance = n > 1 ? squares / (n - 1) : NAN;
+}
+
+int stats_welch(const double *a, unsigned int na, const double *b, unsigned int nb,
+		struct welch_interval *out)
+{
+	double mean_a, mean_b, var_a, var_b, sa, sb, half;
+
+	out->difference = out->low = out->high = out->df = NAN;
+	if (na == 0 || nb == 0)
+		return -1;
+	mean_variance(a, na, &mean_a, &var_a);
+	mean_variance(b, nb, &mean_b, &var_b);
+	out->difference = mean_b - mean_a;
+	if (na < 2 || nb < 2)
+		return 0;
+	sa = var_a / na; /* the squared standard errors of the means */
+	sb = var_b / nb;
+	if (sa + sb == 0) {
+		out->low = out->high = out->difference;
+		return 1;
+	}
+	out->df = (sa + sb) * (sa + sb) / (sa * sa / (na - 1) + sb * sb / (nb - 1));
+	half = student_t_quantile(0.975, out->df) * sqrt(sa + sb);
+	out->low = out->difference - half;
+	out->high = out->difference + half;
+	return 1;
 }

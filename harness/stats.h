@@ -39,4 +39,20 @@ void stats_compute(double *samples, unsigned int n, struct sample_stats *out);
  * of doubles; +-INFINITY at p = 1 and 0. */
 double student_t_quantile(double p, double df);
 
+/* Welch's t-interval for the difference of two means (b's minus a's),
+ * from samples with unequal variances. */
+struct welch_interval {
+	double difference; /* mean of b minus mean of a */
+	double low, high;  /* its 95% confidence interval */
+	double df;	   /* Welch-Satterthwaite degrees of freedom; NaN when
+			    * both samples are constant (the interval is then
+			    * the difference alone) */
+};
+
+/* The difference of means of a[na] and b[nb] (na, nb >= 1) and, when each
+ * has at least 2 values, its interval: returns 1 with out complete, 0 with
+ * only out->difference set (low, high, df NaN), -1 if a sample is empty. */
+int stats_welch(const double *a, unsigned int na, const double *b, unsigned int nb,
+		struct welch_interval *out);
+
 #endif

@@ -109,6 +109,9 @@ struct cache_summary {
 	long long min_pages, max_pages; /* -1 when no round was counted */
 };
 
+struct comparisons;
+struct sharing_summary;
+
 struct run_summary {
 	const struct bench_config *config;
 	unsigned int nr_groups;
@@ -117,6 +120,10 @@ struct run_summary {
 	size_t nr_results;
 	const struct round_timing *timings; /* as given to summary_compute */
 	struct cache_summary cache;
+	/* Figures across groups (comparisons.h, sharing_summary.h), when the
+	 * caller computed them; summary.json writes null for those it did not. */
+	const struct comparisons *comparisons;
+	const struct sharing_summary *sharing;
 };
 
 const char *mem_metric_name(enum mem_metric metric);

@@ -4,9 +4,11 @@
 #include "config_record.h"
 
 #include "backend.h"
+#include "comparisons.h"
 #include "json_writer.h"
 #include "point_timing.h"
 #include "resume.h"
+#include "sharing_summary.h"
 #include "version.h"
 
 #include <stdio.h>
@@ -188,6 +190,7 @@ static void write_context(struct json_writer *j, const struct run_context *ctx,
 	jw_string(j, "loadbench_version", KVMLB_VERSION " (" KVMLB_GIT_REV ")");
 	config_record_image(j, "kernel", &ctx->kernel);
 	config_record_image(j, "initrd", &ctx->initrd);
+	kernel_load_json(j, "kernel_elf", &ctx->kernel_elf);
 	jw_integer(j, "resumes", ctx->resumes);
 	write_timing(j, summary);
 	if (config_has_vmm(config, &backend_qemu)) {
@@ -338,6 +341,9 @@ int summary_json_write(FILE *f, const struct run_summary *summary, const struct 
 	for (unsigned i = 0; i < summary->nr_groups; i++)
 		write_group(&j, summary, &summary->groups[i]);
 	jw_array_end(&j);
+	/* summary/6: figures across groups, for the scripts to print. */
+	comparisons_json(&j, summary->comparisons, summary->config);
+	sharing_summary_json(&j, summary->sharing, summary->config);
 	jw_object_end(&j);
 	return jw_finish(&j);
 }

@@ -19,7 +19,11 @@
  * each point's timing (point_timing.h). 6: the merging loaders (ksm,
  * mmap-ksm): per group "ksm" (null for the others: rounds_capped and the
  * metrics settle_ms, ksmd_cpu_ms, pages_sharing, pages_shared), config
- * "ksm_settle_max_s", context "ksm_pages_to_scan" and "ksm_sleep_millisecs". */
+ * "ksm_settle_max_s", context "ksm_pages_to_scan" and "ksm_sleep_millisecs";
+ * and what the scripts used to compute is computed here: "comparisons"
+ * (comparisons.h: medians, their ratios, Welch's intervals, the saving the
+ * images predict), "sharing" (sharing.csv's medians, sharing_summary.h) and
+ * context.kernel_elf (kernel_load.h). */
 #define SUMMARY_SCHEMA "kvm-loadbench/summary/6"
 
 /* 0, or -1 with errno (json_writer.h's jw_finish): nothing written, or a

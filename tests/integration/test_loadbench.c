@@ -5,7 +5,8 @@
  * instances 1,2 x both loaders x 2 rounds. Every instance boots, the mmap
  * loader's USS at N=2 sits below copy's by most of the probe's read-only
  * part, every output file is there and parseable, raw.csv holds every
- * smaps_rollup field this kernel prints and flags swapped instances, and
+ * smaps_rollup field this kernel prints and flags swapped instances,
+ * summary-derive computes the very summary.json loadbench wrote, and
  * failing guests are recorded, not dropped.
  */
 #include "../support/test_main.h"
@@ -150,6 +151,31 @@ static void raw_csv_holds_every_smaps_field(void **state)
 		assert_int_equal(raw_num(&raw, r, "swapped"), raw_num(&raw, r, "Swap_kb") > 0);
 	}
 	raw_rows_free(&raw);
+}
+
+/* summary/6's figures across groups are loadbench's; summary-derive, from
+ * the same samples, sharing.csv and kernel with the same code, writes the
+ * very same file. */
+static void summary_derive_reproduces_the_summary(void **state)
+{
+	const char *build = getenv("BUILD");
+	char tool[4096], dir[4096], *before, *after;
+	const char *argv[] = { tool, dir, NULL };
+
+	(void)state;
+	snprintf(tool, sizeof(tool), "%s/summary-derive", build ? build : "build");
+	snprintf(dir, sizeof(dir), "%s", test_path("bench-probe"));
+	before = slurp(test_path("bench-probe/summary.json"));
+	assert_non_null(before);
+	assert_non_null(strstr(before, "\"comparisons\": ["));
+	assert_non_null(strstr(before, "\"readonly_load_bytes\": "));
+	assert_non_null(strstr(before, "\"predicted_uss_saving_bytes\": "));
+	assert_int_equal(run_cmd(argv, test_path("sd.out"), test_path("sd.err"), 60), 0);
+	after = slurp(test_path("bench-probe/summary.json"));
+	assert_non_null(after);
+	assert_string_equal(after, before);
+	free(before);
+	free(after);
 }
 
 static void failing_guests_are_recorded(void **state)
@@ -344,6 +370,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(probe_run_measures_sharing),
 		cmocka_unit_test(raw_csv_holds_every_smaps_field),
+		cmocka_unit_test(summary_derive_reproduces_the_summary),
 		cmocka_unit_test(failing_guests_are_recorded),
 		cmocka_unit_test(bad_options_are_refused),
 		cmocka_unit_test(hostile_inputs_are_refused_before_any_round),

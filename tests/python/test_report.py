@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Tests of bench/plotdata.py, plots/*.gp and bench/report.py on summary fixtures.
 
-    tests/python/test_report.py [-v]
+    tests/python/test_report.py [-v]      (BUILD: where build/summary-derive is)
 
 Fixtures: tests/fixtures/summary/probe-1-2-4.json (a real run of the probe guest),
 tests/fixtures/report/lsk-na-failures.json (crafted: linux_start_kernel never reported,
@@ -10,12 +10,13 @@ two failed instances in mmap N=4, KVM mode rig), tests/fixtures/report/qemu-peer
 (a real rig run of loadvm and QEMU side by side, trimmed) and
 tests/fixtures/summary/failures.json (summary/6, written by tests/unit/test_summary_failures.c
 from hand-built rows: timeouts and an early exit in mmap N=4). Each test class works on a copy in a
-temporary results directory. The gnuplot tests are skipped when gnuplot is not installed.
+temporary results directory, given summary/6's comparisons by build/summary-derive (loadbench's
+code: the first three fixtures predate them), unless it tests a summary without them. The
+gnuplot tests are skipped when gnuplot is not installed.
 """
 
 import hashlib
 import json
-import math
 import os
 import shlex
 import shutil
@@ -33,9 +34,7 @@ PROBE_FIXTURE = os.path.join(REPO, "tests", "fixtures", "summary", "probe-1-2-4.
 CRAFTED_FIXTURE = os.path.join(REPO, "tests", "fixtures", "report", "lsk-na-failures.json")
 QEMU_FIXTURE = os.path.join(REPO, "tests", "fixtures", "report", "qemu-peer-rig.json")
 FAILURES_FIXTURE = os.path.join(REPO, "tests", "fixtures", "summary", "failures.json")
-SHA256_FIXTURE = os.path.join(REPO, "tests", "fixtures", "sha256", "image.bin")
-# The values tests/unit/test_stats.c holds harness/stats.c to, so C and report agree.
-T_QUANTILES = os.path.join(REPO, "tests", "fixtures", "stats", "t-quantiles.txt")
+SUMMARY_DERIVE = os.path.join(REPO, os.environ.get("BUILD", "build"), "summary-derive")
 PLOTS = ("memory", "boot", "loadphase")
 GNUPLOT = shutil.which("gnuplot")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -43,7 +42,7 @@ MIB = 1 << 20
 NO_GNUPLOT = "gnuplot is not installed (apt-get install gnuplot-nox): plots not rendered"
 
 sys.path.insert(0, os.path.join(REPO, "bench"))
-import report  # noqa: E402  (the statistics and ELF helpers are tested directly too)
+import report  # noqa: E402  (its loader names)
 
 
 def run(*argv, cwd=None):
@@ -127,10 +126,20 @@ def elf32(segments, size):
 PT_LOAD, PT_NOTE, PF_R, PF_W, PF_X = 1, 4, 4, 2, 1
 
 
-class ResultsDir:
-    """A temporary results directory holding a (possibly edited) copy of a fixture."""
+def derive(results_dir):
+    """build/summary-derive on a results directory, from the repository (where the
+    fixtures' relative kernel paths point)."""
+    if not os.access(SUMMARY_DERIVE, os.X_OK):
+        raise AssertionError(f"{SUMMARY_DERIVE} is missing: make it first (make all)")
+    run(SUMMARY_DERIVE, results_dir, cwd=REPO)
 
-    def __init__(self, fixture, edit=None, tables_md="### tables.md of the fixture run\n"):
+
+class ResultsDir:
+    """A temporary results directory holding a (possibly edited) copy of a fixture, given
+    summary/6's comparisons unless derived is False."""
+
+    def __init__(self, fixture, edit=None, tables_md="### tables.md of the fixture run\n",
+                 derived=True):
         self.tmp = tempfile.TemporaryDirectory(prefix="loadbench-report-")
         self.path = self.tmp.name
         with open(fixture, encoding="utf-8") as f:
@@ -139,6 +148,10 @@ class ResultsDir:
             edit(self.summary, self.path)
         with open(os.path.join(self.path, "summary.json"), "w", encoding="utf-8") as f:
             json.dump(self.summary, f)
+        if derived:
+            derive(self.path)
+            with open(os.path.join(self.path, "summary.json"), encoding="utf-8") as f:
+                self.summary = json.load(f)
         if tables_md is not None:
             with open(os.path.join(self.path, "tables.md"), "w", encoding="utf-8") as f:
                 f.write(tables_md)
@@ -279,13 +292,17 @@ class ProbeFixture(PlotsMixin, unittest.TestCase):
         self.assertIn("emulation-scaled", self.report_md)
         self.assertIn("Failed instances:** 0 of 42", self.report_md)
 
-    def test_report_boot_differences_carry_a_welch_interval(self):
+    def test_report_boot_differences_carry_loadbench_s_welch_interval(self):
         base = group(self.summary, "copy", 1)["trace_ms"]["linux_start_user"]
         cand = group(self.summary, "mmap", 1)["trace_ms"]["linux_start_user"]
-        diff, (lo, hi) = report.welch(base, cand)
+        c = comparison(self.summary, "copy", "mmap", 1, "linux_start_user")
+        diff, w = c["mean_difference"], c["welch"]
         self.assertAlmostEqual(diff, cand["mean"] - base["mean"], 4)
+        self.assertLess(w["ci95_low"], diff)
+        self.assertLess(diff, w["ci95_high"])
         self.assertIn(f"| `linux_start_user` | {base['median']:.2f} | {cand['median']:.2f} "
-                      f"| {diff:+.2f} | {lo:+.2f} .. {hi:+.2f} |", self.report_md)
+                      f"| {diff:+.2f} | {w['ci95_low']:+.2f} .. {w['ci95_high']:+.2f} | "
+                      f"{c['candidate_over_base']:.3g} |", self.report_md)
 
     def test_report_seed_check(self):
         # The fixture's kernel is build/probe.elf: checked only if this tree holds the same file.
@@ -604,85 +621,82 @@ class QemuPeerFixture(PlotsMixin, unittest.TestCase):
         self.assertNotIn("QEMU as the peer", results.report())
 
 
-class Helpers(unittest.TestCase):
-    """report.py's statistics and ELF reading, against values known independently."""
+class OlderSummary(unittest.TestCase):
+    """A summary without comparisons (before summary/6, not given them): the report says so
+    in one line and renders the rest; the plots' ratios are n/a."""
 
-    def test_t_quantiles_match_the_reference(self):
-        checked = 0
-        with open(T_QUANTILES, encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("#") or not line.strip():
-                    continue
-                p, df, t = map(float, line.split())
-                with self.subTest(p=p, df=df):
-                    self.assertLessEqual(abs(report.t_quantile(p, df) - t), 1e-9 * abs(t))
-                checked += 1
-        self.assertGreaterEqual(checked, 17)
+    @classmethod
+    def setUpClass(cls):
+        cls.results = ResultsDir(PROBE_FIXTURE, derived=False)
+        run(sys.executable, PLOTDATA, cls.results.path)
+        cls.report_md = cls.results.report("--seed-check")
 
-    def test_t_quantile_edges(self):
-        self.assertEqual(report.t_quantile(0.5, 7), 0)
-        self.assertEqual(report.t_quantile(1, 7), math.inf)
-        self.assertEqual(report.t_quantile(0, 7), -math.inf)
-        for p, df in ((1.5, 7), (0.975, 0), (math.nan, 7)):
-            self.assertTrue(math.isnan(report.t_quantile(p, df)))
-        # Far out, the exact value (1 / (pi p) for df = 1) or NaN, as in C.
-        t = report.t_quantile(1e-300, 1)
-        self.assertTrue(math.isnan(t) or abs(t / -3.18309886183791e299 - 1) < 1e-9)
-        self.assertAlmostEqual(report.t_quantile(1e-300, 100) / -9682.73428706956, 1, 9)
+    @classmethod
+    def tearDownClass(cls):
+        cls.results.tmp.cleanup()
 
-    def test_welch_with_equal_spread_has_pooled_degrees_of_freedom(self):
-        # n = 3 each, equal variances: df = 4, so the half-width is t(0.975, 4) sqrt(2 s^2 / 3).
-        base, cand = {"samples": [10.0, 11.0, 12.0]}, {"samples": [20.0, 21.0, 22.0]}
-        diff, (lo, hi) = report.welch(base, cand)
-        self.assertAlmostEqual(diff, 10.0)
-        self.assertAlmostEqual(hi - diff, 2.77644510519779 * (2 / 3) ** 0.5, 9)
-        self.assertAlmostEqual(diff - lo, hi - diff)
+    def test_one_line_says_the_comparisons_are_missing_and_how_to_get_them(self):
+        self.assertIn("- **Loaders compared:** not in this summary.json (kvm-loadbench/summary/1, "
+                      "from before loadbench computed the comparisons, summary/6): memory savings, "
+                      "boot-time differences and the seed check are left out; "
+                      f"`build/summary-derive {self.results.path}` adds them from its samples.",
+                      self.report_md)
+        self.assertNotIn("Memory saved", self.report_md)
+        self.assertNotIn("Seed check", self.report_md)
+        self.assertNotIn("| trace point |", self.report_md)
 
-    def test_welch_with_unequal_spread_has_fractional_degrees_of_freedom(self):
-        # Variances 1 (n = 3) and 20/3 (n = 4): a + b = 2, df = 4 / (1/18 + 25/27) = 216/53,
-        # t(0.975, 216/53) = 2.75628487435957 (mpmath: incomplete beta and quadrature).
-        base, cand = {"samples": [10.0, 11.0, 12.0]}, {"samples": [20.0, 22.0, 24.0, 26.0]}
-        diff, (lo, hi) = report.welch(base, cand)
-        self.assertAlmostEqual(diff, 12.0)
-        self.assertAlmostEqual(hi - diff, 2.75628487435957 * 2 ** 0.5, 9)
+    def test_the_rest_is_rendered(self):
+        self.assertIn("Failed instances:** 0 of 42", self.report_md)
+        self.assertIn("### tables.md of the fixture run", self.report_md)
+        self.assertIn("## Run context", self.report_md)
 
-    def test_welch_needs_two_rounds(self):
-        self.assertEqual(report.welch({"samples": [1.0]}, {"samples": [2.0, 3.0]}), (1.5, None))
+    def test_the_load_phase_ratios_are_not_made_up(self):
+        rows = as_dict(self.results.data("loadphase.dat"))
+        self.assertEqual(rows[("mmap", 4)]["ratio_to_first"], "n/a")
+        self.assertEqual(rows[("mmap", 4)]["ratio_label"], "-")
+        self.assertEqual(rows[("copy", 4)]["ratio_to_first"], "1.000000")
 
-    def test_elf_read_only_bytes_64_and_32_bit(self):
-        segments = [(PT_LOAD, PF_R | PF_X, 4096, 8192), (PT_LOAD, PF_R, 12288, 4096),
-                    (PT_LOAD, PF_R | PF_W, 16384, 4096), (PT_NOTE, PF_R, 4096, 20)]
+
+class SummaryDerive(unittest.TestCase):
+    """build/summary-derive: loadbench's figures for a summary, nothing else changed."""
+
+    def test_only_the_three_fields_are_added(self):
+        with open(QEMU_FIXTURE, encoding="utf-8") as f:
+            before = json.load(f)
+        results = ResultsDir(QEMU_FIXTURE)
+        self.addCleanup(results.tmp.cleanup)
+        after = dict(results.summary)
+        self.assertIsInstance(after.pop("comparisons"), list)
+        self.assertIsNone(after.pop("sharing"))  # no sharing.csv
+        self.assertEqual(after["context"].pop("kernel_elf")["path"], "build/kernel/vmlinux")
+        self.assertEqual(after, before)
+
+    def test_it_computes_what_loadbench_computed(self):
+        # failures.json's comparisons are loadbench's own (tests/unit/test_summary_failures.c);
+        # the kernel it names is not here, so only the predictions differ.
+        with open(FAILURES_FIXTURE, encoding="utf-8") as f:
+            written = json.load(f)["comparisons"]
+        results = ResultsDir(FAILURES_FIXTURE)
+        self.addCleanup(results.tmp.cleanup)
+        derived = results.summary["comparisons"]
+        for c in written + derived:
+            c.pop("predicted_saving", None)
+        self.assertEqual(derived, written)
+
+    def test_a_summary_it_cannot_read_is_named(self):
         with tempfile.TemporaryDirectory() as d:
-            for name, build in (("elf64", elf64), ("elf32", elf32)):
-                path = os.path.join(d, name)
-                with open(path, "wb") as f:
-                    f.write(build(segments, 20480))
-                with self.subTest(kind=name):
-                    self.assertEqual(report.elf_readonly_bytes(path), 8192 + 4096)
+            with open(os.path.join(d, "summary.json"), "w", encoding="utf-8") as f:
+                f.write('{"schema": "something else"}')
+            done = subprocess.run([SUMMARY_DERIVE, d], capture_output=True, text=True,
+                                  timeout=60)
+            self.assertEqual(done.returncode, 1)
+            self.assertIn(f"{d}/summary.json: not a kvm-loadbench summary", done.stderr)
 
-    def test_not_an_elf_and_truncated_elf_are_errors(self):
-        with tempfile.TemporaryDirectory() as d:
-            bz = os.path.join(d, "bzImage")
-            with open(bz, "wb") as f:
-                f.write(bytes(0x202) + b"HdrS" + bytes(64))
-            with self.assertRaisesRegex(report.CheckError, "bzImage"):
-                report.elf_readonly_bytes(bz)
-            short = os.path.join(d, "short.elf")
-            with open(short, "wb") as f:
-                f.write(elf64([(PT_LOAD, PF_R, 4096, 1 << 20)], 8192))
-            with self.assertRaisesRegex(report.CheckError, "past the end"):
-                report.elf_readonly_bytes(short)
 
-    def test_sha256_of_the_fixture_is_hashlib_s_and_sha256sum_s(self):
-        # The file common/sha256.c's test hashes too; its digest as sha256sum printed it.
-        with open(SHA256_FIXTURE + ".sha256", encoding="utf-8") as f:
-            recorded = f.read().split()[0]
-        with open(SHA256_FIXTURE, "rb") as f:
-            data = f.read()
-        self.assertEqual(report.sha256_file(SHA256_FIXTURE), hashlib.sha256(data).hexdigest())
-        self.assertEqual(report.sha256_file(SHA256_FIXTURE), recorded)
-        self.assertEqual(recorded,
-                         "bdeb08c9b3538cef3e6792b9e9e81e72429fee6bc993972d48ef3aee4c8d0617")
+def comparison(summary, base, candidate, n, metric):
+    return next(c for c in summary["comparisons"]
+                if (c["base"], c["candidate"], c["instances"], c["metric"]) ==
+                (base, candidate, n, metric))
 
 
 if __name__ == "__main__":

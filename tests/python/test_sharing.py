@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""bench/sharing.py on a crafted run: region table, predictions, files."""
+"""bench/sharing.py on a crafted run: region table, predictions, files.
 
-import json
+The medians, sums and predictions are loadbench's (harness/sharing_summary.c):
+build/summary-derive puts them into summary.json from the crafted sharing.csv, as
+loadbench does at the end of a run; sharing.py prints them. BUILD: where it is.
+"""
+
 import os
 import shutil
 import subprocess
@@ -13,6 +17,7 @@ import unittest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCRIPT = os.path.join(ROOT, "bench", "sharing.py")
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "summary", "probe-1-2-4.json")
+SUMMARY_DERIVE = os.path.join(ROOT, os.environ.get("BUILD", "build"), "summary-derive")
 
 HEADER = "loader,instances,round,instance,file,region,bytes,pages,shared,copied,untouched\n"
 KINDS = ("unchanged,init_freed,data,lock_to_ds,retpoline,return_thunk,static_call,jump_label,"
@@ -40,6 +45,9 @@ class SharingTest(unittest.TestCase):
             f.write(header + "".join(rows))
 
     def run_script(self):
+        derived = subprocess.run([SUMMARY_DERIVE, self.dir], cwd=ROOT, capture_output=True,
+                                 text=True)
+        self.assertEqual(derived.returncode, 0, derived.stderr)
         return subprocess.run([sys.executable, SCRIPT, self.dir], capture_output=True, text=True)
 
     def test_predictions_follow_the_pages(self):
@@ -118,9 +126,17 @@ class SharingTest(unittest.TestCase):
                       open(os.path.join(self.dir, "sharing.md")).read())
 
     def test_missing_csv_is_bad_input(self):
+        # No sharing.csv: summary.json has no summary of it, and sharing.py says so.
         r = self.run_script()
         self.assertEqual(r.returncode, 2)
-        self.assertIn("sharing.csv: missing", r.stderr)
+        self.assertIn(f"sharing: {self.dir}/summary.json: no summary of sharing.csv", r.stderr)
+
+    def test_a_bad_csv_is_named_by_summary_derive(self):
+        self.write_csv(["mmap,2,0,0,kernel,.text,4194304,1024,many,0,0\n"])
+        r = subprocess.run([SUMMARY_DERIVE, self.dir], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(f"{self.dir}/sharing.csv: line 2: a count is missing or not a number",
+                      r.stderr)
 
 
 if __name__ == "__main__":

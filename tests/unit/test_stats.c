@@ -75,7 +75,7 @@ static void forty_one_rounds_use_t_with_forty_df(void **state)
 	CLOSE(s.ci95, 2.0210754 * 11.97915 / 6.40312);
 }
 
-/* Every line of the fixture that bench/report.py's tests read too. */
+/* Every line of the fixture. */
 static void t_quantiles_match_the_reference(void **state)
 {
 	FILE *f = fopen("tests/fixtures/stats/t-quantiles.txt", "r");
@@ -116,6 +116,72 @@ static void t_quantile_edges(void **state)
 	assert_true(fabs(student_t_quantile(0.975, UINT_MAX) - 1.95996398509239) < 2e-7);
 }
 
+#define NEAR(x, y) assert_true(fabs((x) - (y)) < 1e-6)
+
+/*
+ * Welch's interval, against values worked out by hand. n = 3 each with
+ * variance 1: the squared standard errors are 1/3 each, df = (2/3)^2 /
+ * (2 (1/3)^2 / 2) = 4, half-width t(0.975, 4) sqrt(2/3) with t(0.975, 4) =
+ * 2.7764451051977987 (every t table; the fixture's value).
+ */
+static void welch_with_equal_spread_has_pooled_degrees_of_freedom(void **state)
+{
+	const double a[] = { 10, 11, 12 }, b[] = { 20, 21, 22 };
+	struct welch_interval w;
+
+	(void)state;
+	assert_int_equal(stats_welch(a, 3, b, 3, &w), 1);
+	NEAR(w.difference, 10);
+	NEAR(w.df, 4);
+	NEAR(w.high, 10 + 2.7764451051977987 * sqrt(2.0 / 3));
+	NEAR(w.low, 10 - 2.7764451051977987 * sqrt(2.0 / 3));
+}
+
+/*
+ * Variances 1 (n = 3) and 20/3 (n = 4): squared standard errors 1/3 and
+ * 5/3, their sum 2; df = 4 / ((1/3)^2/2 + (5/3)^2/3) = 216/53;
+ * t(0.975, 216/53) = 2.75628487435957 (mpmath: incomplete beta and
+ * quadrature agree). The means are 11 and 23.
+ */
+static void welch_with_unequal_spread_has_fractional_degrees_of_freedom(void **state)
+{
+	const double a[] = { 10, 11, 12 }, b[] = { 20, 22, 24, 26 };
+	struct welch_interval w;
+
+	(void)state;
+	assert_int_equal(stats_welch(a, 3, b, 4, &w), 1);
+	NEAR(w.difference, 12);
+	NEAR(w.df, 216.0 / 53);
+	NEAR(w.high - w.difference, 2.75628487435957 * sqrt(2.0));
+	NEAR(w.difference - w.low, 2.75628487435957 * sqrt(2.0));
+}
+
+/* One round gives a difference of means but no interval. */
+static void welch_needs_two_values_each(void **state)
+{
+	const double a[] = { 5 }, b[] = { 7, 9 };
+	struct welch_interval w;
+
+	(void)state;
+	assert_int_equal(stats_welch(a, 1, b, 2, &w), 0);
+	NEAR(w.difference, 3);
+	assert_true(isnan(w.low) && isnan(w.high) && isnan(w.df));
+	assert_int_equal(stats_welch(a, 0, b, 2, &w), -1);
+	assert_true(isnan(w.difference));
+}
+
+/* Constant samples: the interval is the difference itself, df undefined. */
+static void welch_of_constant_samples_is_the_difference(void **state)
+{
+	const double a[] = { 4, 4 }, b[] = { 6, 6, 6 };
+	struct welch_interval w;
+
+	(void)state;
+	assert_int_equal(stats_welch(a, 2, b, 3, &w), 1);
+	assert_true(w.low == 2 && w.high == 2 && w.difference == 2);
+	assert_true(isnan(w.df));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +192,10 @@ int main(void)
 		cmocka_unit_test(forty_one_rounds_use_t_with_forty_df),
 		cmocka_unit_test(t_quantiles_match_the_reference),
 		cmocka_unit_test(t_quantile_edges),
+		cmocka_unit_test(welch_with_equal_spread_has_pooled_degrees_of_freedom),
+		cmocka_unit_test(welch_with_unequal_spread_has_fractional_degrees_of_freedom),
+		cmocka_unit_test(welch_needs_two_values_each),
+		cmocka_unit_test(welch_of_constant_samples_is_the_difference),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,7 @@
 #include "../support/golden.h"
 #include "../support/python_check.h"
 #include "../support/spawn.h"
+#include "comparisons.h"
 #include "summary.h"
 #include "summary_json.h"
 #include "tables.h"
@@ -39,6 +40,7 @@ static struct run_context ctx;
 static struct instance_result rows[2 * N * ROUNDS];
 static struct round_timing timings[2 * ROUNDS];
 static struct run_summary summary;
+static struct comparisons comparisons;
 static const struct group_summary *g;
 
 static void fill_row(struct instance_result *r, unsigned loader, unsigned round, unsigned index,
@@ -99,6 +101,10 @@ static int setup(void **state)
 	snprintf(ctx.host, sizeof(ctx.host), "test");
 	snprintf(ctx.kvm_mode, sizeof(ctx.kvm_mode), "native");
 	ctx.kernel.path = "vmlinux";
+	/* The kernel as loadbench would have read it: 6 MiB of PT_LOAD, 4 read-only. */
+	ctx.kernel_elf = (struct kernel_load){ .path = "vmlinux",
+					       .known = true,
+					       .bytes = { 6 << 20, 4 << 20 } };
 	for (unsigned r = 0; r < ROUNDS; r++)
 		for (unsigned i = 0; i < N; i++) {
 			fill_row(&rows[r * N + i], 1, r, i, N - failures[r]);
@@ -110,8 +116,10 @@ static int setup(void **state)
 	set_failure(&rows[3 * N + 3], INSTANCE_TIMEOUT, "no linux_start_user before the timeout");
 	for (unsigned r = 0; r < 2 * ROUNDS; r++)
 		timings[r] = (struct round_timing){ 1.0, 400.0 + r, 2.0, -1, -1 };
-	if (summary_compute(&summary, &config, rows, 2 * N * ROUNDS, timings))
+	if (summary_compute(&summary, &config, rows, 2 * N * ROUNDS, timings) ||
+	    comparisons_compute(&comparisons, &summary, &ctx))
 		return -1;
+	summary.comparisons = &comparisons;
 	g = summary_group(&summary, 1, N);
 	return g ? 0 : -1;
 }
@@ -120,6 +128,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	summary_free(&summary);
+	comparisons_free(&comparisons);
 	return 0;
 }
 
@@ -286,7 +295,13 @@ static void summary_json_keeps_the_rounds_and_the_censoring(void **state)
 			   "assert u[\"sample_rounds\"] == [0, 1, 3]; "
 			   "assert u[\"censored_rounds\"] == [3] and u[\"censored\"] == 1; "
 			   "assert u[\"excluded\"] == 1 and u[\"lower_bound\"] is False; "
-			   "assert p[\"excluded\"] == 3 and p[\"sample_rounds\"] == [0]",
+			   "assert p[\"excluded\"] == 3 and p[\"sample_rounds\"] == [0]; "
+			   "c = {(x[\"section\"], x[\"metric\"]): x for x in s[\"comparisons\"]}; "
+			   "b = c[(\"trace_ms\", \"linux_start_user\")]; "
+			   "assert b[\"censored\"] is True and b[\"welch\"] is None; "
+			   "assert b[\"candidate_over_base\"] == 250 / 300; "
+			   "assert c[(\"memory_kb\", \"pss\")][\"median_difference\"] == 0; "
+			   "assert s[\"sharing\"] is None",
 			   text, 0),
 		0);
 	mask_version(text);
