@@ -1,16 +1,38 @@
 #!/usr/bin/env bash
-# Sweeps beyond the seed, all with the probe guest on this host's KVM:
+# Sweeps beyond the seed. size, density and cache use the probe guest on
+# this host's KVM; knobs needs real Linux:
 #   size     read-only part 4..128 MiB: USS saved per instance (N=4) and the
 #            load phase, per loader, against image size
 #   density  32..256 instances: per-instance USS/PSS, total host memory, VMs per GiB
 #   cache    load phase and boot time with a warm and a cold page cache
 #            (loadbench --cache: the images evicted before every round)
+#   knobs    Debian's kernel (make kernel) and the guest initrd (make
+#            initrd), N guests at once per loader (copy, mmap), under each
+#            guest configuration: stock, vcpus=2, noreplace-smp,
+#            mitigations=off, retbleed=off, spectre_v2=retpoline,
+#            spectre_v2=off (loadbench --vcpus 2 or --cmdline KNOB): USS,
+#            PSS, image kept out of private memory, linux_start_user, .text
+#            pages shared/copied/untouched, and the knob's security cost.
+#            Where this host's KVM is not native, in one boot of the nested
+#            rig (root); run the same command again to continue an
+#            interrupted sweep with the same --out
 #
-#   bench/sweep.sh [--rounds R] [--out DIR] size|density|cache|all
+#   bench/sweep.sh [--rounds R] [--out DIR] size|density|cache|knobs|all
+#   knobs' options:
+#     --knobs LIST        configurations, comma-separated (default: all seven)
+#     --instances N       guests at once per loader (default 8)
+#     --kernel FILE       guest kernel (default build/kernel/vmlinux)
+#     --initrd FILE|-     guest initrd, - for none (default build/initrd.cpio)
+#     --ksm               mmap-ksm too: ksmd runs at 1000 pages / 20 ms for the
+#                         sweep and is put back afterwards (root)
+#     --rig auto|on|off   in the nested rig (auto: where KVM is not native)
+#     --rig-timeout SEC   the rig's time limit (default from the runs' count)
 #
-# Each writes DIR/<sweep>.dat (the table), DIR/<sweep>*.png/svg (plots) and
-# prints the table. Loaders alternate and every figure is a median over rounds.
+# all is size, density and cache. Each writes DIR/<sweep>.dat (the table),
+# DIR/<sweep>*.png/svg (plots; knobs: DIR/knobs.md instead) and prints the
+# table. Loaders alternate and every figure is a median over rounds.
 set -euo pipefail
+caller_dir=$(pwd)
 cd "$(dirname "$0")/.."
 
 rounds=3
@@ -22,6 +44,15 @@ die() {
 	exit 2
 }
 
+# shellcheck source=bench/sweep-knobs.sh
+. bench/sweep-knobs.sh
+
+# A knobs option: noted, so that it is refused without the knobs sweep.
+knob_option() {
+	knob_options_given=1
+	[ $# -lt 2 ] || [ -n "$2" ] || die "$1 needs a value"
+}
+
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds)
@@ -31,18 +62,45 @@ while [ $# -gt 0 ]; do
 		;;
 	--out)
 		[ -n "${2:-}" ] || die "--out needs a value"
-		out=$2
+		out=$(absolute "$2")
 		shift 2
 		;;
-	size | density | cache) sweeps+=("$1") && shift ;;
+	--knobs) knob_option "$1" "${2:-}" && knobs=$2 && shift 2 ;;
+	--instances)
+		knob_option "$1" "${2:-}"
+		[[ "$2" =~ ^[1-9][0-9]?$ ]] || die "--instances '$2': expected 1 to 99"
+		knob_instances=$2
+		shift 2
+		;;
+	--kernel) knob_option "$1" "${2:-}" && knob_kernel=$(absolute "$2") && shift 2 ;;
+	--initrd) knob_option "$1" "${2:-}" && knob_initrd=$(absolute "$2") && shift 2 ;;
+	--ksm) knob_option "$1" && knob_ksm=1 && shift ;;
+	--rig)
+		knob_option "$1" "${2:-}"
+		[[ "$2" =~ ^(auto|on|off)$ ]] || die "--rig '$2': expected auto, on or off"
+		knob_rig=$2
+		shift 2
+		;;
+	--rig-timeout)
+		knob_option "$1" "${2:-}"
+		[[ "$2" =~ ^[1-9][0-9]{0,5}$ ]] || die "--rig-timeout '$2': expected seconds, 1 to 999999"
+		knob_rig_timeout=$2
+		shift 2
+		;;
+	size | density | cache | knobs) sweeps+=("$1") && shift ;;
 	all) sweeps+=(size density cache) && shift ;;
-	--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' && exit 0 ;;
+	--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' && exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 done
-[ ${#sweeps[@]} -gt 0 ] || die "say which sweep: size, density, cache or all"
-tools/deps.sh build plots
-make -s -j"$(nproc)" all
+[ ${#sweeps[@]} -gt 0 ] || die "say which sweep: size, density, cache, knobs or all"
+knobs_check_options
+# Inside the nested rig there is no compiler: the host built everything.
+if [ -z "${RIG:-}" ]; then
+	tools/deps.sh build plots
+	make -s -j"$(nproc)" all build/kvm-mode
+fi
+[[ " ${sweeps[*]} " != *" knobs "* ]] || knobs_decide
 mkdir -p "$out"
 
 # A value from a run's summary.json: FIELD of METRIC in SECTION for (loader, N).
