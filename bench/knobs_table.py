@@ -89,6 +89,24 @@ def sharing_cells(run, n):
     return [f"{kept / PAGES_PER_MIB:.2f}"] + [str(t) for t in text]
 
 
+def comparison(summary, n, metric):
+    """summary.json's copy -> mmap comparison of metric at N, or None."""
+    for c in summary.get("comparisons", []):
+        if (c["base"], c["candidate"], c["instances"], c["metric"]) == ("copy", "mmap", n, metric):
+            return c
+    return None
+
+
+def saved_and_ratio(summary, n):
+    """copy - mmap USS median (MiB) and mmap/copy linux_start_user, as loadbench gave them."""
+    uss, user = comparison(summary, n, "uss"), comparison(summary, n, "linux_start_user")
+    saved = "n/a" if uss is None else f"{-uss['median_difference'] / 1024:.1f}"
+    ratio = "n/a"
+    if user is not None and user["candidate_over_base"] is not None:
+        ratio = (">=" if user["lower_bound"] else "") + f"{user['candidate_over_base']:.2f}"
+    return saved, ratio
+
+
 def check_config(summary, name, vcpus, cmdline):
     c = summary["config"]
     if c["vcpus"] != vcpus or c["cmdline_extra"] != cmdline:
@@ -109,10 +127,12 @@ def row(base, name, rel, vcpus, cmdline, n, loaders):
     user = {l: ms(g["trace_ms"]["linux_start_user"] if g else None) for l, g in groups.items()}
     booted = {l: (f"{g['booted']} of {g['launched']}" if g else "n/a") for l, g in groups.items()}
     share = sharing_cells(run, n)
+    saved, ratio = saved_and_ratio(summary, n)
     dat = [name, str(vcpus), str(n)]
     dat += [mem[l, "uss"] for l in loaders] + [mem[l, "pss"] for l in loaders]
     dat += [share[0]] + [user[l] for l in loaders] + share[1:]
     dat += [booted[l].replace(" of ", "/") for l in loaders]
+    dat += [saved, ratio]
     capped = ""
     ksm = groups.get("mmap-ksm")
     if ksm and ksm.get("ksm") and ksm["ksm"]["rounds_capped"]:
@@ -120,7 +140,7 @@ def row(base, name, rel, vcpus, cmdline, n, loaders):
         capped = f"; mmap-ksm sampled before ksmd settled in {ksm['ksm']['rounds_capped']} rounds"
     md = [f"`{name}`", f"`{cmdline}`" if cmdline else "", str(vcpus)]
     md += [" / ".join(mem[l, m] for l in loaders) for m in ("uss", "pss")]
-    md += [share[0], " / ".join(user[l] for l in loaders), " / ".join(share[1:]),
+    md += [saved, share[0], " / ".join(user[l] for l in loaders), ratio, " / ".join(share[1:]),
            " / ".join(booted[l] for l in loaders) + capped]
     return dat, md
 
@@ -147,8 +167,8 @@ LEGEND = [
     "kernel and initrd pages still shared with the page cache, or never touched; at N=1 "
     "only the untouched), for the first mmap guest sharing.csv lists at N. *.text*: that "
     "guest's kernel .text pages shared / copied on write / untouched. *booted*: guests "
-    "booted of those launched over the rounds. The copy - mmap USS difference and the "
-    "mmap/copy boot-time ratio are not in summary.json: read them off the medians.",
+    "booted of those launched over the rounds. *USS saved* and the boot-time ratio: "
+    "summary.json's copy -> mmap comparisons (differences and ratios of the medians).",
 ]
 
 
@@ -160,22 +180,23 @@ def main(argv):
     with open(os.path.join(base, "knobs.tsv"), newline="") as f:
         knobs = [line.rstrip("\n").split("\t") for line in f if line.strip()]
     heads = ["configuration", "extra command line", "vCPUs",
-             "USS MiB " + " / ".join(loaders), "PSS MiB " + " / ".join(loaders), "kept MiB",
-             "linux_start_user ms " + " / ".join(loaders),
+             "USS MiB " + " / ".join(loaders), "PSS MiB " + " / ".join(loaders),
+             "USS saved MiB (copy - mmap)", "kept MiB",
+             "linux_start_user ms " + " / ".join(loaders), "mmap/copy linux_start_user",
              ".text pages shared / copied / untouched", "booted " + " / ".join(loaders),
              "security cost"]
     dat = ["# knob vcpus instances " + " ".join(f"{l}_uss_mib" for l in loaders) + " " +
            " ".join(f"{l}_pss_mib" for l in loaders) + " kept_mib " +
            " ".join(f"{l}_user_ms" for l in loaders) +
            " text_shared text_copied text_untouched " +
-           " ".join(f"{l}_booted" for l in loaders)]
+           " ".join(f"{l}_booted" for l in loaders) + " uss_saved_mib mmap_over_copy_user"]
     md_rows, first = [], None
     try:
         for name, rel, vcpus, cmdline, cost in knobs:
             cells = row(base, name, rel, int(vcpus), cmdline, n, loaders)
             if cells is None:
                 md_rows.append(f"| `{name}` | | {vcpus} | no results: loadbench failed "
-                               f"(see {rel}) | | | | | | {cost} |")
+                               f"(see {rel}) | | | | | | | | {cost} |")
                 continue
             first = first or load_summary(os.path.join(base, rel))
             dat.append(" ".join(cells[0]))
@@ -184,7 +205,7 @@ def main(argv):
         print(f"knobs_table: {e}", file=sys.stderr)
         return 1
     md = (header(first, n, loaders) if first else ["# Knobs, with their price"]) + [""]
-    md += ["| " + " | ".join(heads) + " |", "|" + " --- |" * 3 + " ---: |" * 6 + " --- |"]
+    md += ["| " + " | ".join(heads) + " |", "|" + " --- |" * 3 + " ---: |" * 8 + " --- |"]
     md += md_rows + LEGEND
     with open(os.path.join(base, "knobs.dat"), "w") as f:
         f.write("\n".join(dat) + "\n")
