@@ -128,11 +128,14 @@ def row(base, name, rel, vcpus, cmdline, n, loaders):
     booted = {l: (f"{g['booted']} of {g['launched']}" if g else "n/a") for l, g in groups.items()}
     share = sharing_cells(run, n)
     saved, ratio = saved_and_ratio(summary, n)
+    density = {l: (f"{g['density']['vms_per_gib_pss']:.1f}"
+                   if g and g.get("density", {}).get("vms_per_gib_pss") is not None else "n/a")
+               for l, g in groups.items()}
     dat = [name, str(vcpus), str(n)]
     dat += [mem[l, "uss"] for l in loaders] + [mem[l, "pss"] for l in loaders]
     dat += [share[0]] + [user[l] for l in loaders] + share[1:]
     dat += [booted[l].replace(" of ", "/") for l in loaders]
-    dat += [saved, ratio]
+    dat += [saved, ratio] + [density[l] for l in loaders]
     capped = ""
     ksm = groups.get("mmap-ksm")
     if ksm and ksm.get("ksm") and ksm["ksm"]["rounds_capped"]:
@@ -140,7 +143,7 @@ def row(base, name, rel, vcpus, cmdline, n, loaders):
         capped = f"; mmap-ksm sampled before ksmd settled in {ksm['ksm']['rounds_capped']} rounds"
     md = [f"`{name}`", f"`{cmdline}`" if cmdline else "", str(vcpus)]
     md += [" / ".join(mem[l, m] for l in loaders) for m in ("uss", "pss")]
-    md += [saved, share[0], " / ".join(user[l] for l in loaders), ratio, " / ".join(share[1:]),
+    md += [saved, " / ".join(density[l] for l in loaders), share[0], " / ".join(user[l] for l in loaders), ratio, " / ".join(share[1:]),
            " / ".join(booted[l] for l in loaders) + capped]
     return dat, md
 
@@ -181,7 +184,8 @@ def main(argv):
         knobs = [line.rstrip("\n").split("\t") for line in f if line.strip()]
     heads = ["configuration", "extra command line", "vCPUs",
              "USS MiB " + " / ".join(loaders), "PSS MiB " + " / ".join(loaders),
-             "USS saved MiB (copy - mmap)", "kept MiB",
+             "USS saved MiB (copy - mmap)", "VMs per GiB (PSS) " + " / ".join(loaders),
+             "kept MiB",
              "linux_start_user ms " + " / ".join(loaders), "mmap/copy linux_start_user",
              ".text pages shared / copied / untouched", "booted " + " / ".join(loaders),
              "security cost"]
@@ -189,14 +193,15 @@ def main(argv):
            " ".join(f"{l}_pss_mib" for l in loaders) + " kept_mib " +
            " ".join(f"{l}_user_ms" for l in loaders) +
            " text_shared text_copied text_untouched " +
-           " ".join(f"{l}_booted" for l in loaders) + " uss_saved_mib mmap_over_copy_user"]
+           " ".join(f"{l}_booted" for l in loaders) + " uss_saved_mib mmap_over_copy_user " +
+           " ".join(f"{l}_vms_per_gib" for l in loaders)]
     md_rows, first = [], None
     try:
         for name, rel, vcpus, cmdline, cost in knobs:
             cells = row(base, name, rel, int(vcpus), cmdline, n, loaders)
             if cells is None:
                 md_rows.append(f"| `{name}` | | {vcpus} | no results: loadbench failed "
-                               f"(see {rel}) | | | | | | | | {cost} |")
+                               f"(see {rel}) | | | | | | | | | {cost} |")
                 continue
             first = first or load_summary(os.path.join(base, rel))
             dat.append(" ".join(cells[0]))
@@ -205,7 +210,7 @@ def main(argv):
         print(f"knobs_table: {e}", file=sys.stderr)
         return 1
     md = (header(first, n, loaders) if first else ["# Knobs, with their price"]) + [""]
-    md += ["| " + " | ".join(heads) + " |", "|" + " --- |" * 3 + " ---: |" * 8 + " --- |"]
+    md += ["| " + " | ".join(heads) + " |", "|" + " --- |" * 3 + " ---: |" * 9 + " --- |"]
     md += md_rows + LEGEND
     with open(os.path.join(base, "knobs.dat"), "w") as f:
         f.write("\n".join(dat) + "\n")

@@ -189,6 +189,76 @@ def boot_lines(summary, pair=DEFAULT_PAIR):
     return lines
 
 
+def boot_ratio(summary, loader, n):
+    """loader's linux_start_user median over its pair base's at N (loadbench's comparison)."""
+    for base, _ in PAIRS:
+        if loader == base:
+            return "1 (base)"
+        c = pd.comparison(summary, base, loader, n, "trace_ms", "linux_start_user")
+        if c and c.get("candidate_over_base") is not None:
+            return ("≥" if c.get("lower_bound") else "") + f"{c['candidate_over_base']:.2f} × {base}"
+    return "n/a"
+
+
+def density_rows(summary, n):
+    """(loader, density, PSS, USS) of every loader measured at N, from summary.json."""
+    rows = []
+    for loader in pd.loaders(summary):
+        g = pd.group(summary, loader, n)
+        d = g.get("density") if g else None
+        if d and d.get("vms_per_gib_pss") is not None:
+            rows.append((loader, d, pd.metric(summary, loader, n, "memory_kb", "pss"),
+                         pd.metric(summary, loader, n, "memory_kb", "uss")))
+    return rows
+
+
+def density_advice(summary, n, rows):
+    """One paragraph for a VMM author, from the figures above."""
+    by = {r[0]: r[1] for r in rows}
+    if BASE not in by or CANDIDATE not in by:
+        return []
+    base, cand = by[BASE]["vms_per_gib_pss"], by[CANDIDATE]["vms_per_gib_pss"]
+    ratio = boot_ratio(summary, CANDIDATE, n)
+    text = (f"**What a VMM author should do.** Map the kernel and initrd privately ({CANDIDATE}) "
+            f"rather than copy them: at N={n} that fits {cand:.1f} VMs per GiB against "
+            f"{base:.1f} ({100.0 * (cand - base) / base:+.0f}%), and its guests' boot took "
+            f"{ratio} as long. What the guest kernel writes at boot (Linux: most of its text "
+            "and data; sharing.md says which pages and why) is copied on write whatever the "
+            "loader, so mapping alone keeps only what the guest never writes.")
+    merged = [l for l in ("mmap-ksm", "ksm") if l in by]
+    if merged:
+        best = max(merged, key=lambda l: by[l]["vms_per_gib_pss"])
+        text += (f" Marking the mapped memory mergeable ({best}) fits "
+                 f"{by[best]['vms_per_gib_pss']:.1f} VMs per GiB once ksmd has merged the "
+                 "identical copies, at the price of ksmd's CPU (summary.json: ksm).")
+    else:
+        text += (" KSM (the mmap-ksm loader) can merge the identical copies afterwards, "
+                 "at the price of ksmd's CPU: bench/ksm.sh measures it.")
+    text += (" The guest's own command-line knobs are priced in `bench/sweep.sh knobs`; the "
+             "main job keeps the stock, safe command line.")
+    return [text, ""]
+
+
+def density_lines(summary):
+    n = pd.instance_counts(summary)[-1]
+    rows = density_rows(summary, n)
+    if not rows:
+        return []
+    lines = ["## Density", "",
+             f"VMs per GiB of host memory at N={n}: by PSS, each VM's fair share of the pages "
+             "it shares (N VMs take N × PSS); by USS, what one more VM adds on its own. "
+             "Medians across rounds (summary.json: density).", "",
+             "| loader | PSS MB | VMs per GiB (PSS) | USS MB | VMs per GiB (USS) "
+             "| linux_start_user against |", "| --- | ---: | ---: | ---: | ---: | --- |"]
+    for loader, d, pss, uss in rows:
+        uss_d = d.get("vms_per_gib_uss")
+        lines.append(f"| {loader} | {mb(pss['median']):.2f} | {d['vms_per_gib_pss']:.1f} "
+                     f"| {mb(uss['median']) if uss else float('nan'):.2f} "
+                     f"| {'n/a' if uss_d is None else f'{uss_d:.1f}'} "
+                     f"| {boot_ratio(summary, loader, n)} |")
+    return lines + [""] + density_advice(summary, n, rows)
+
+
 def seed_check_lines(summary):
     """The measured USS saving at the largest N next to what loadbench predicted from the
     kernel it read and the initrd (comparisons[].predicted_saving)."""
@@ -431,6 +501,7 @@ def render(results_dir, summary, seed_check):
         for pair in pairs:
             doc += boot_lines(summary, pair) + [""]
         doc += seed_table.section(summary)
+    doc += density_lines(summary)
     doc += sharing_lines(results_dir)
     doc += ["## Plots", ""] + plot_lines(results_dir)
     doc += ["## Tables (tables.md)", ""] + tables_lines(results_dir) + [""]

@@ -5,6 +5,7 @@
 
 #include "backend.h"
 #include "comparisons.h"
+#include "density.h"
 #include "json_writer.h"
 #include "point_timing.h"
 #include "resume.h"
@@ -304,6 +305,7 @@ static void write_group(struct json_writer *j, const struct run_summary *summary
 	for (int m = 0; m < NR_MEM_METRICS; m++)
 		write_metric(j, mem_metric_name(m), &g->mem_kb[m]);
 	jw_object_end(j);
+	density_write(j, g);
 	jw_object_begin(j, "trace_ms");
 	for (int p = 0; p < NR_POINTS; p++)
 		write_metric(j, bench_point_name(p), &g->point_ms[p]);

@@ -390,6 +390,16 @@ class FailuresFixture(unittest.TestCase):
         self.assertIn("| mmap | 4 | 4 of 16 | 2 | 3 | exited | exit 1: loadvm: KVM_RUN: Bad "
                       "address |", self.report_md)
 
+    def test_density_is_summary_json_s(self):
+        n = max(self.results.summary["config"]["instances"])
+        for g in self.results.summary["results"]:
+            if g["instances"] != n:
+                continue
+            d = g["density"]["vms_per_gib_pss"]
+            self.assertIn(f"| {g['loader']} | {g['memory_kb']['pss']['median'] / 1024:.2f} "
+                          f"| {d:.1f} |", self.report_md)
+        self.assertIn("**What a VMM author should do.** Map the kernel", self.report_md)
+
     def test_no_lost_events_no_line(self):
         self.assertNotIn("tracefs lost", self.report_md)
 

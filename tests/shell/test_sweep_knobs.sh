@@ -79,8 +79,9 @@ for (name, rel, vcpus, cmdline, cost), line, d in zip(knobs, md, dat):
     kept = sum(int(r["shared"]) + int(r["untouched"]) for r in one) / 256
     saved = (med("copy", "memory_kb", "uss") - med("mmap", "memory_kb", "uss")) / 1024
     ratio = med("mmap", "trace_ms", "linux_start_user") / med("copy", "trace_ms", "linux_start_user")
+    dens = " / ".join(f"{g[l]['density']['vms_per_gib_pss']:.1f}" for l in loaders)
     want = [f"`{name}`", f"`{cmdline}`" if cmdline else "", vcpus, uss, pss, f"{saved:.1f}",
-            f"{kept:.2f}", user, f"{ratio:.2f}", " / ".join(map(str, text)), booted, cost]
+            dens, f"{kept:.2f}", user, f"{ratio:.2f}", " / ".join(map(str, text)), booted, cost]
     assert cells == want, (cells, want)
     assert d[:3] == [name, vcpus, "2"] and d[3:3 + len(loaders)] == uss.split(" / "), d
     assert g["copy"]["booted"] == 2 and g["mmap"]["booted"] == 2 and kept > 0, name
