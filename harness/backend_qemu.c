@@ -8,7 +8,7 @@
  *                 initrd, so N instances share those page-cache pages
  *                 (the seed's "after");
  *   qemu-private  every instance gets its own copy of both files, a memfd
- *                 QEMU is given as /proc/self/fd/N (private_images.h), so
+ *                 QEMU is given as /proc/self/fd/N (backend_qemu_images.h), so
  *                 no page of them is shared: what reading them into a
  *                 buffer cost before 4.2 (the seed's "before").
  *
@@ -21,7 +21,7 @@
 
 #include "log.h"
 #include "options.h" /* loadvm's DEFAULT_CMDLINE: both VMMs boot the same line */
-#include "private_images.h"
+#include "backend_qemu_images.h"
 #include "trace_port.h"
 
 #include <fcntl.h>
