@@ -16,7 +16,7 @@ struct image_cache;
 #define MAX_LOADERS 4
 #define MAX_INSTANCES 1024
 #define MAX_ROUNDS 1000
-#define MAX_VMMS 2
+#define MAX_VMMS 3
 
 struct vmm_backend;
 
@@ -65,14 +65,6 @@ struct bench_config {
 	const char *break_symbol;
 	const char *system_map;
 	const char *break_status; /* how the choice was made, for the outputs */
-	/* QEMU (--vmm qemu) */
-	const char *qemu;	  /* the binary, resolved to a path by the backend */
-	const char *qemu_machine; /* pc, q35 or microvm */
-	const char *qemu_accel;	  /* kvm or tcg */
-	/* How qemu_init_end is taken: "kvm_entry" (tracefs, the first KVM_RUN)
-	 * or "vm_state_notify" (QEMU's trace log), and why. */
-	const char *qemu_init_end;
-	const char *qemu_init_end_why;
 	/* Every VMM's times by the seed's definitions, from tracefs
 	 * (kvm_tracefs.h), or by each VMM's own stamps; and why. */
 	bool tracefs_timing;

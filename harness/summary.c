@@ -44,25 +44,6 @@ const char *harness_metric_name(enum harness_metric metric)
 	return names[metric];
 }
 
-const char *arrival_metric_name(enum arrival_metric metric)
-{
-	static const char *const names[NR_ARRIVAL_METRICS] = {
-		"vm_running",
-		"vm_running_lag",
-		"linux_start_user_lag",
-		"kvm_entry_minus_vm_running",
-	};
-
-	return names[metric];
-}
-
-const char *init_end_source_name(unsigned int index)
-{
-	static const char *const names[NR_INIT_END_SOURCES] = { "vmm", "kvm_entry", "vm_state" };
-
-	return names[index];
-}
-
 unsigned int summary_group_index(const struct bench_config *config, unsigned int count_index,
 				 unsigned int loader)
 {
@@ -80,29 +61,12 @@ static double mem_value(const struct instance_result *res, int which, const void
 	return kb < 0 ? NONE : (double)kb;
 }
 
-static double ns_difference(int64_t later, int64_t earlier)
-{
-	return later >= 0 && earlier >= 0 ? (double)(later - earlier) / 1e6 : NONE;
-}
-
+/* The VMM's own arrival figure (backend.h: vmm_arrival), of a booted instance. */
 static double arrival_value(const struct instance_result *res, int which, const void *ctx)
 {
-	const int64_t *p = res->point_ns;
+	const struct vmm_arrival *arrival = ctx;
 
-	(void)ctx;
-	if (!summary_booted(res))
-		return NONE;
-	switch (which) {
-	case ARRIVAL_VM_RUNNING: return ns_difference(res->vm_running_ns, 0);
-	case ARRIVAL_VM_RUNNING_LAG:
-		return res->vm_running_ns >= 0 ? (double)res->vm_running_lag_ns / 1e6 : NONE;
-	case ARRIVAL_USER_LAG: return ns_difference(res->user_arrival_ns, res->user_exit_ns);
-	default:
-		if (strcmp(res->point_source[POINT_VMM_INIT_END], "kvm_entry") != 0)
-			return NONE;
-		return ns_difference(p[POINT_VMM_INIT_END], 0) -
-		       ns_difference(res->vm_running_ns, 0);
-	}
+	return summary_booted(res) ? arrival->value(res, (unsigned)which) : NONE;
 }
 
 static double usage_value(const struct instance_result *res, int which, const void *ctx)
@@ -152,6 +116,24 @@ static int count_instances(struct group_summary *g, const struct instance_result
 	return 0;
 }
 
+/* The VMM's arrival figures and its instances by vmm_init_end's source. */
+static int summarise_arrival(struct group_summary *g, const struct group_rows *rows)
+{
+	const char *const *sources = g->arrival->init_end_sources;
+	int err = 0;
+
+	for (unsigned a = 0; a < VMM_MAX_ARRIVAL_METRICS && g->arrival->metrics[a]; a++)
+		err |= summary_mean(&g->arrival_ms[a], rows, arrival_value, (int)a, g->arrival,
+				    false);
+	for (size_t i = 0; i < rows->nr; i++)
+		for (unsigned s = 0; s < VMM_MAX_INIT_END_SOURCES && sources[s]; s++)
+			g->init_end_sources[s] +=
+				rows->rows[i].point_ns[POINT_VMM_INIT_END] >= 0 &&
+				strcmp(rows->rows[i].point_source[POINT_VMM_INIT_END],
+				       sources[s]) == 0;
+	return err;
+}
+
 static int compute_group(struct group_summary *g, const struct bench_config *config,
 			 const struct instance_result *rows, size_t nr_rows,
 			 const struct round_timing *timings)
@@ -170,17 +152,12 @@ static int compute_group(struct group_summary *g, const struct bench_config *con
 		err |= summary_mean(&g->usage[u], &group, usage_value, u, NULL, false);
 	for (int h = 0; h < NR_HARNESS_METRICS; h++)
 		err |= summarise_timings(&g->harness[h], timings, rounds, h);
-	g->has_arrival = loader_backend(config, g->loader)->trace == TRACE_PORT_BYTES;
-	for (int a = 0; a < NR_ARRIVAL_METRICS && g->has_arrival; a++)
-		err |= summary_mean(&g->arrival_ms[a], &group, arrival_value, a, NULL, false);
+	g->arrival = loader_backend(config, g->loader)->arrival;
+	if (g->arrival)
+		err |= summarise_arrival(g, &group);
 	g->merges = loader_merges(config, g->loader);
 	if (g->merges)
 		err |= summary_ksm(g, rows, nr_rows, rounds);
-	for (size_t i = 0; i < nr_rows; i++)
-		for (unsigned s = 0; s < NR_INIT_END_SOURCES; s++)
-			g->init_end_sources[s] += rows[i].point_ns[POINT_VMM_INIT_END] >= 0 &&
-						  strcmp(rows[i].point_source[POINT_VMM_INIT_END],
-							 init_end_source_name(s)) == 0;
 	return err ? -1 : 0;
 }
 
@@ -272,7 +249,7 @@ void summary_free(struct run_summary *summary)
 		free_metrics(g->delta_ms, NR_POINTS);
 		free_metrics(g->usage, NR_USAGE_METRICS);
 		free_metrics(g->harness, NR_HARNESS_METRICS);
-		free_metrics(g->arrival_ms, NR_ARRIVAL_METRICS);
+		free_metrics(g->arrival_ms, VMM_MAX_ARRIVAL_METRICS);
 		free_metrics(g->ksm, NR_KSM_METRICS);
 		free(g->rounds);
 	}

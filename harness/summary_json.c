@@ -124,16 +124,18 @@ static void write_kernel_sources(struct json_writer *j, const struct run_summary
 	jw_object_end(j);
 }
 
-/* How a VMM whose points are stamped on arrival got them (QEMU). */
+/* How a VMM whose points are stamped on arrival got them (backend.h). */
 static void write_arrival(struct json_writer *j, const struct group_summary *g)
 {
+	const struct vmm_arrival *arrival = g->arrival;
+
 	jw_object_begin(j, "vmm_init_end_sources");
-	for (unsigned s = 0; s < NR_INIT_END_SOURCES; s++)
-		jw_integer(j, init_end_source_name(s), g->init_end_sources[s]);
+	for (unsigned s = 0; s < VMM_MAX_INIT_END_SOURCES && arrival->init_end_sources[s]; s++)
+		jw_integer(j, arrival->init_end_sources[s], g->init_end_sources[s]);
 	jw_object_end(j);
 	jw_object_begin(j, "arrival_ms");
-	for (int a = 0; a < NR_ARRIVAL_METRICS; a++)
-		summary_json_metric(j, arrival_metric_name(a), &g->arrival_ms[a]);
+	for (unsigned a = 0; a < VMM_MAX_ARRIVAL_METRICS && arrival->metrics[a]; a++)
+		summary_json_metric(j, arrival->metrics[a], &g->arrival_ms[a]);
 	jw_object_end(j);
 }
 
@@ -186,7 +188,7 @@ static void write_group(struct json_writer *j, const struct run_summary *summary
 	for (int h = 0; h < NR_HARNESS_METRICS; h++)
 		summary_json_metric(j, harness_metric_name(h), &g->harness[h]);
 	jw_object_end(j);
-	if (g->has_arrival)
+	if (g->arrival)
 		write_arrival(j, g);
 	write_ksm(j, g);
 	jw_object_end(j);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* summary.json's context: the host, the page cache, how times were taken,
- * the images and each measured VMM's own object. */
+ * the images and each measured VMM's own object (backend.h). */
 #include "summary_json.h"
 
 #include "backend.h"
@@ -129,14 +129,13 @@ void summary_json_context(struct json_writer *j, const struct run_context *ctx,
 	kernel_load_json(j, "kernel_elf", &ctx->kernel_elf);
 	jw_integer(j, "resumes", ctx->resumes);
 	write_timing(j, summary);
-	if (config_has_vmm(config, &backend_qemu)) {
-		jw_object_begin(j, "qemu");
-		jw_string(j, "path", config->qemu);
-		jw_string(j, "version", ctx->qemu_version);
-		jw_string(j, "machine", config->qemu_machine);
-		jw_string(j, "accel", config->qemu_accel);
-		jw_string(j, "qemu_init_end", config->qemu_init_end);
-		jw_string(j, "qemu_init_end_why", config->qemu_init_end_why);
+	for (unsigned b = 0; b < backend_count(); b++) {
+		const struct vmm_backend *vmm = backend_at(b);
+
+		if (!vmm->json || !config_has_vmm(config, vmm))
+			continue;
+		jw_object_begin(j, vmm->name);
+		vmm->json(j, config, VMM_JSON_SUMMARY);
 		jw_object_end(j);
 	}
 	jw_object_end(j);
