@@ -11,7 +11,8 @@
  * backend_<name>, in the order --help and the messages list them. */
 #define BACKENDS(X) \
 	X(loadvm)   \
-	X(qemu)
+	X(qemu)     \
+	X(fake)
 
 #define DECLARE(name) extern const struct vmm_backend backend_##name;
 #define ENTRY(name) &backend_##name,
