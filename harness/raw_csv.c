@@ -84,6 +84,16 @@ static void reason_cell(FILE *f, const char *reason)
 	fputc('"', f);
 }
 
+/* Whether the row's own value v of vmm is written (an empty cell if not):
+ * a time when measured; a lag, which may come out negative only through
+ * clock error and is kept, when known and the value before it measured. */
+static bool vmm_value_written(const struct vmm_backend *vmm, unsigned v, const int64_t *values)
+{
+	if (vmm->values[v].kind == VMM_VALUE_TIME)
+		return values[v] >= 0;
+	return v > 0 && values[v - 1] >= 0 && values[v] != -1;
+}
+
 /* Every backend's own columns: the row's VMM's values, the others empty. */
 static void vmm_cells(FILE *f, const struct bench_config *config, const struct instance_result *row)
 {
@@ -92,19 +102,11 @@ static void vmm_cells(FILE *f, const struct bench_config *config, const struct i
 	for (unsigned b = 0; b < backend_count(); b++) {
 		const struct vmm_backend *vmm = backend_at(b);
 
-		for (unsigned v = 0; v < vmm->nr_values; v++) {
-			const int64_t *value = &row->vmm_values[v];
-
-			if (vmm != own)
-				fputc(',', f);
-			else if (vmm->values[v].kind == VMM_VALUE_TIME)
-				cell(f, *value);
-			/* A lag can come out negative only through clock error; keep it. */
-			else if (v > 0 && value[-1] >= 0 && *value != -1)
-				fprintf(f, ",%lld", (long long)*value);
+		for (unsigned v = 0; v < vmm->nr_values; v++)
+			if (vmm == own && vmm_value_written(vmm, v, row->vmm_values))
+				fprintf(f, ",%lld", (long long)row->vmm_values[v]);
 			else
 				fputc(',', f);
-		}
 	}
 }
 

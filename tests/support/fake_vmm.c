@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 	}
 	/* A write per page: each becomes its own private, dirty page. */
 	for (unsigned long off = 0; off < mib * MIB; off += (unsigned long)page)
-		memory[off] = (char)(off / (unsigned long)page) | 1;
+		memory[off] = 1;
 	if (record("load_done", start) || record("vmm_init_end", start) ||
 	    record("linux_start_user", start))
 		return 1;
