@@ -74,17 +74,18 @@ struct bench_config {
 	unsigned int nr_first_rips;
 };
 
-/* The options into config, checked for their values and for how they
- * fit together; opens none of the inputs and changes nothing on the host
- * (--help goes to stdout). Returns 0 to run, 1 if --help was printed, -1
- * after a one-line error. */
+/* The options into config (a backend's own into its settings, backend.h),
+ * checked for their values and for how they fit together; opens none of
+ * the inputs and changes nothing on the host (--help goes to stdout).
+ * Returns 0 to run, 1 if --help was printed, -1 after a one-line error. */
 int bench_config_parse(int argc, char **argv, struct bench_config *config);
 
-/* After parsing, what depends on the host: checks the inputs, the VMMs
- * (a bzImage is unpacked into loadvm's cache) and, for a loader that
- * merges, that ksmd runs (ksm_settle.h); finds the breakpoint's
- * symbol, chooses how times are taken (which may mount tracefs) and fixes
- * the run's order. Returns 0, or -1 after a one-line error. */
+/* After parsing, what depends on the host: checks the inputs (a bzImage
+ * is unpacked into loadvm's cache), finds the breakpoint's symbol, chooses
+ * how times are taken (which may mount tracefs), sets up each VMM (its
+ * backend's setup: is it there, what follows for it), checks that ksmd
+ * runs for a loader that merges (ksm_settle.h) and fixes the run's order.
+ * Returns 0, or -1 after a one-line error. */
 int bench_config_setup(struct bench_config *config);
 
 /* Parses "1,2,4" into counts: each a whole number in [1, max], no

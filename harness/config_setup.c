@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* What a parsed configuration needs from the host before a run: its
- * inputs checked, the breakpoint, the VMMs found, ksmd for the merging
- * loaders, how times are taken, and the run's order. */
+ * inputs checked, the breakpoint, how times are taken, each VMM set up by
+ * its backend, ksmd for the merging loaders, and the run's order. */
 #include "bench_config.h"
 
 #include "backend.h"
