@@ -132,8 +132,9 @@ struct vmm_backend {
 	 * e.g. its version, and a warning about what will not run on this
 	 * host. May be NULL. */
 	void (*context)(const struct bench_config *config, const struct run_context *ctx);
-	/* Its object in config.json (also when it is not measured: a null)
-	 * and in summary.json's context (only when measured). May be NULL. */
+	/* The members of its object (key: its name) in config.json and in
+	 * summary.json's context, where the run measures it; config.json has
+	 * a null in its place otherwise. May be NULL: no object at all. */
 	void (*json)(struct json_writer *j, const struct bench_config *config, enum vmm_json where);
 	/* Its paragraph in the tables' heading (when measured); may be NULL. */
 	void (*heading)(FILE *f, const struct bench_config *config);
