@@ -16,11 +16,13 @@ FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined
 fuzz_elf_SRCS := loader/kernel_image.c common/input_file.c common/log.c
 fuzz_bzimage_SRCS := loader/bzimage.c loader/decompress.c common/log.c
 fuzz_smaps_SRCS := common/smaps.c
-# The option parsers only: they open nothing (bench_config_setup does).
-fuzz_options_SRCS := harness/option_lists.c harness/backend.c harness/backend_loadvm.c \
-	harness/backend_qemu.c common/parse.c common/log.c
+# The option parsers, which open nothing (bench_config_setup does); they
+# know the VMMs' loaders through the backends, whose ops reach most of
+# loadbench: its library is linked whole.
+fuzz_options_SRCS := $(LOADBENCH_LIB_SRCS)
 fuzz_elf_LIBS := -lelf
 fuzz_bzimage_LIBS := -lz -llzma -llz4 -lzstd
+fuzz_options_LIBS := -lelf -lz -llzma -llz4 -lzstd -lm $(TRACEFS_LIBS) $(JANSSON_LIBS)
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)

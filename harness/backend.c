@@ -3,18 +3,54 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static const struct vmm_backend *const backends[] = { &backend_loadvm, &backend_qemu };
+/* The registry, one line per VMM: X(name) for backend_<name>.c's
+ * backend_<name>, in the order --help and the messages list them. */
+#define BACKENDS(X) \
+	X(loadvm)   \
+	X(qemu)     \
+	X(fake)
+
+#define DECLARE(name) extern const struct vmm_backend backend_##name;
+#define ENTRY(name) &backend_##name,
+BACKENDS(DECLARE)
+static const struct vmm_backend *const backends[] = { BACKENDS(ENTRY) };
 
 #define NR_BACKENDS (sizeof(backends) / sizeof(backends[0]))
+#define TEST_BACKENDS_ENV "KVMLB_TEST_BACKENDS"
+
+static bool registered(const struct vmm_backend *backend)
+{
+	const char *test = getenv(TEST_BACKENDS_ENV);
+
+	return !backend->test_only || (test && strcmp(test, "1") == 0);
+}
+
+unsigned int backend_count(void)
+{
+	unsigned int n = 0;
+
+	for (size_t b = 0; b < NR_BACKENDS; b++)
+		n += registered(backends[b]);
+	return n;
+}
+
+const struct vmm_backend *backend_at(unsigned int index)
+{
+	for (size_t b = 0; b < NR_BACKENDS; b++)
+		if (registered(backends[b]) && index-- == 0)
+			return backends[b];
+	return NULL;
+}
 
 const struct vmm_backend *backend_find(const char *name)
 {
-	for (size_t b = 0; b < NR_BACKENDS; b++)
-		if (strcmp(backends[b]->name, name) == 0)
-			return backends[b];
+	for (unsigned b = 0; b < backend_count(); b++)
+		if (strcmp(backend_at(b)->name, name) == 0)
+			return backend_at(b);
 	return NULL;
 }
 
@@ -29,27 +65,41 @@ static const char *const *loader_list(const struct vmm_backend *backend, int whi
 
 const struct vmm_backend *backend_of_loader(const char *name, const char **loader_name)
 {
-	for (size_t b = 0; b < NR_BACKENDS; b++)
+	for (unsigned b = 0; b < backend_count(); b++)
 		for (int which = 0; which < 2; which++)
-			for (const char *const *l = loader_list(backends[b], which); *l; l++)
+			for (const char *const *l = loader_list(backend_at(b), which); *l; l++)
 				if (strcmp(*l, name) == 0) {
 					*loader_name = *l;
-					return backends[b];
+					return backend_at(b);
 				}
 	return NULL;
 }
 
 const char *backend_all_loaders(void)
 {
-	static char list[160];
+	static char list[192];
 
-	if (list[0])
-		return list;
-	for (size_t b = 0; b < NR_BACKENDS; b++)
+	list[0] = '\0';
+	for (unsigned b = 0; b < backend_count(); b++)
 		for (int which = 0; which < 2; which++)
-			for (const char *const *l = loader_list(backends[b], which); *l; l++)
+			for (const char *const *l = loader_list(backend_at(b), which); *l; l++)
 				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
 					 list[0] ? ", " : "", *l);
+	return list;
+}
+
+const char *backend_all_names(void)
+{
+	static char list[96];
+	unsigned n = backend_count();
+
+	list[0] = '\0';
+	for (unsigned b = 0; b < n; b++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			 b == 0	     ? ""
+			 : b + 1 < n ? ", "
+				     : " and/or ",
+			 backend_at(b)->name);
 	return list;
 }
 

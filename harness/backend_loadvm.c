@@ -15,7 +15,7 @@ static const char *const loadvm_more_loaders[] = { "mmap-populate", "ksm", "mmap
  * images' pages (loader/loader_ksm.c, loader_mmap_ksm.c). */
 static const char *const loadvm_merging_loaders[] = { "ksm", "mmap-ksm", NULL };
 
-static int loadvm_check(struct bench_config *config)
+static int loadvm_setup(struct bench_config *config)
 {
 	struct stat st;
 
@@ -90,7 +90,9 @@ const struct vmm_backend backend_loadvm = {
 	.trace = TRACE_JSON_LINES,
 	.log_channel = false,
 	.overhead_mib = 16,
-	.check = loadvm_check,
+	/* loadvm starts the kernel at its PVH entry. */
+	.first_rip = VMM_FIRST_RIP_PVH,
+	.setup = loadvm_setup,
 	.extra_mib = loadvm_extra_mib,
 	.prepare = loadvm_prepare,
 };

@@ -8,39 +8,78 @@
  *                 initrd, so N instances share those page-cache pages
  *                 (the seed's "after");
  *   qemu-private  every instance gets its own copy of both files, a memfd
- *                 QEMU is given as /proc/self/fd/N (private_images.h), so
- *                 no page of them is shared: what reading them into a
+ *                 QEMU is given as /proc/self/fd/N (backend_qemu_images.h),
+ *                 so no page of them is shared: what reading them into a
  *                 buffer cost before 4.2 (the seed's "before").
  *
  * Trace points: the guest's port 0xf4 bytes reach us through an
  * isa-debugcon whose chardev is our pipe on fd 3 (stamped on arrival);
  * QEMU's trace log ("vm_state_notify running 1") comes on fd 4;
- * qemu-private's copies are its fds 5 and 6.
+ * qemu-private's copies are its fds 5 and 6. This file: the ops table,
+ * the --qemu* options and the set-up (backend_qemu.h has the others).
  */
-#include "backend.h"
+#include "backend_qemu.h"
 
 #include "log.h"
-#include "options.h" /* loadvm's DEFAULT_CMDLINE: both VMMs boot the same line */
-#include "private_images.h"
-#include "trace_port.h"
+#include "option_lists.h"
 
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define QEMU_DEFAULT "qemu-system-x86_64"
 #define QEMU_PACKAGE "qemu-system-x86"
-#define MIB (1024 * 1024)
+#define RESET_VECTOR_IP 0xfff0 /* where firmware's vCPU 0 starts */
 
 static const char *const qemu_loaders[] = { "qemu-private", "qemu-shared", NULL };
 
-/* The resolved binary: a name is looked up in PATH as execvp would. */
-static char qemu_path[PATH_MAX];
+static const char *const machines[] = { "pc", "q35", "microvm", NULL };
+static const char *const accels[] = { "kvm", "tcg", NULL };
+static const char *const init_ends[] = { "auto", "vm_state_notify", NULL };
 
+/* The defaults, also for configurations built by hand (tests). */
+struct qemu_settings qemu_settings = { .machine = "pc", .accel = "kvm" };
+
+enum { OPT_QEMU, OPT_MACHINE, OPT_ACCEL, OPT_INIT_END };
+
+static const char *const options[] = { "qemu", "qemu-machine", "qemu-accel", "qemu-init-end",
+				       NULL };
+
+static const char usage[] =
+	"  --qemu PATH        QEMU (default: qemu-system-x86_64 from PATH)\n"
+	"  --qemu-machine M   pc, q35 or microvm (default pc, as the seed)\n"
+	"  --qemu-accel A     kvm or tcg (default kvm; tcg where KVM cannot run QEMU)\n"
+	"  --qemu-init-end M  how qemu_init_end is taken: auto (the first KVM_RUN from\n"
+	"                     tracefs where it can be had, else vm_state_notify) or\n"
+	"                     vm_state_notify (QEMU's trace line; no tracing) (default auto)\n";
+
+static void qemu_reset(void)
+{
+	memset(&qemu_settings, 0, sizeof(qemu_settings));
+	qemu_settings.machine = machines[0]; /* pc, as the seed */
+	qemu_settings.accel = accels[0];
+}
+
+static int qemu_parse_option(unsigned int option, const char *arg)
+{
+	struct qemu_settings *q = &qemu_settings;
+
+	switch (option) {
+	case OPT_QEMU: q->binary = arg; return 0;
+	case OPT_MACHINE: return option_one_of("qemu-machine", arg, machines, &q->machine);
+	case OPT_ACCEL: return option_one_of("qemu-accel", arg, accels, &q->accel);
+	default:
+		if (option_one_of("qemu-init-end", arg, init_ends, &q->init_end))
+			return -1;
+		if (q->init_end == init_ends[0])
+			q->init_end = NULL; /* auto: decided once the accel is known */
+		return 0;
+	}
+}
+
+/* The resolved binary: a name is looked up in PATH as execvp would. */
 static int find_in_path(const char *name, char *out, size_t size)
 {
 	const char *path = getenv("PATH");
@@ -70,17 +109,39 @@ static int is_elf(const char *path)
 	return n == 4 && memcmp(magic, "\177ELF", 4) == 0;
 }
 
-static int qemu_check(struct bench_config *config)
+/* qemu-boot-time's qemu_init_end is the first KVM_RUN; it needs KVM and
+ * tracefs. Without them QEMU's own "VM running" trace line stands in. */
+static void choose_init_end(const struct bench_config *config)
 {
-	const char *name = config->qemu ? config->qemu : QEMU_DEFAULT;
+	struct qemu_settings *q = &qemu_settings;
 
-	if (find_in_path(name, qemu_path, sizeof(qemu_path)) != 0) {
+	if (strcmp(q->accel, "kvm") != 0) {
+		q->init_end = "vm_state_notify";
+		q->init_end_why = "no KVM_RUN under TCG";
+		return;
+	}
+	if (q->init_end) { /* --qemu-init-end vm_state_notify */
+		q->init_end_why = "--qemu-init-end vm_state_notify";
+		return;
+	}
+	/* The run has probed tracefs already: its answer holds for QEMU. */
+	q->init_end = config->tracefs_timing ? "kvm_entry" : "vm_state_notify";
+	q->init_end_why = config->tracefs_timing ? "first KVM_RUN, kvm:kvm_entry via tracefs"
+						 : config->timing_why;
+}
+
+static int qemu_setup(struct bench_config *config)
+{
+	struct qemu_settings *q = &qemu_settings;
+	const char *name = q->binary ? q->binary : QEMU_DEFAULT;
+
+	if (find_in_path(name, q->path, sizeof(q->path)) != 0) {
 		pr_err("%s: not found or not executable; install Debian's %s package "
 		       "(apt-get install %s) or give --qemu PATH",
 		       name, QEMU_PACKAGE, QEMU_PACKAGE);
 		return -1;
 	}
-	config->qemu = qemu_path;
+	q->binary = q->path;
 	/* QEMU maps -kernel only for an ELF (the PVH vmlinux); a bzImage takes
 	 * another path (linuxboot), so it would not be the seed's comparison.
 	 * (A missing file is reported with the other images, later.) */
@@ -90,106 +151,7 @@ static int qemu_check(struct bench_config *config)
 		       config->kernel);
 		return -1;
 	}
-	return 0;
-}
-
-static unsigned int file_mib(const char *path)
-{
-	struct stat st;
-
-	return path && stat(path, &st) == 0 ? (unsigned)((st.st_size + MIB - 1) / MIB) : 0;
-}
-
-static unsigned int qemu_extra_mib(const struct bench_config *config, unsigned int loader)
-{
-	if (strcmp(config->loaders[loader], "qemu-private") != 0)
-		return 0;
-	return file_mib(config->kernel) + file_mib(config->initrd);
-}
-
-/* This instance's own copy of path, passed to QEMU as an fd: pages no
- * other instance maps. The fd's number in QEMU, or -1 with
- * launch->failure saying why. */
-static int pass_private_copy(struct vmm_launch *launch, const char *path, const char *name)
-{
-	int fd = private_image_copy(path, name, launch->failure, sizeof(launch->failure));
-	int child_fd = fd >= 0 ? launch_pass_fd(launch, fd) : -1;
-
-	if (fd >= 0 && child_fd < 0)
-		snprintf(launch->failure, sizeof(launch->failure),
-			 "qemu-private: no fd left to pass %s", path);
-	return child_fd;
-}
-
-/* -kernel/-initrd: the file itself, or QEMU's fd of its private copy
- * (opened by name; /dev/fd is missing in a bare rig). */
-static void image_arg(struct vmm_launch *launch, const char *option, const char *path, int child_fd)
-{
-	launch_arg(launch, option);
-	if (child_fd >= 0)
-		launch_argf(launch, "/proc/self/fd/%d", child_fd);
-	else
-		launch_arg(launch, path);
-}
-
-static int qemu_prepare(const struct bench_config *config, unsigned int loader,
-			struct vmm_launch *launch)
-{
-	int kernel_fd = -1, initrd_fd = -1;
-
-	if (strcmp(config->loaders[loader], "qemu-private") == 0) {
-		kernel_fd = pass_private_copy(launch, config->kernel, "kernel");
-		if (kernel_fd < 0)
-			return -1;
-		if (config->initrd) {
-			initrd_fd = pass_private_copy(launch, config->initrd, "initrd");
-			if (initrd_fd < 0)
-				return -1;
-		}
-	}
-	launch_arg(launch, config->qemu);
-	launch_arg(launch, "-machine");
-	launch_arg(launch, config->qemu_machine);
-	launch_arg(launch, "-accel");
-	launch_arg(launch, config->qemu_accel);
-	launch_arg(launch, "-m");
-	launch_argf(launch, "%u", config->mem_mib);
-	launch_arg(launch, "-smp");
-	launch_argf(launch, "%u", config->vcpus);
-	/* Nothing but what the guest needs: no NIC, VGA, user config or monitor. */
-	launch_arg(launch, "-nodefaults");
-	launch_arg(launch, "-no-user-config");
-	launch_arg(launch, "-display");
-	launch_arg(launch, "none");
-	launch_arg(launch, "-no-reboot");
-	/* kvmvapic rewrites the segment registers, after which the guest's
-	 * ioperm()+outb to the trace port faults under the nested rig (TR
-	 * comes back busy); it only speeds up TPR access of old Windows. */
-	launch_arg(launch, "-global");
-	launch_arg(launch, "apic-common.vapic=off");
-	image_arg(launch, "-kernel", config->kernel, kernel_fd);
-	if (config->initrd)
-		image_arg(launch, "-initrd", config->initrd, initrd_fd);
-	launch_arg(launch, "-append");
-	launch_argf(launch, "%s%s%s", DEFAULT_CMDLINE, config->cmdline ? " " : "",
-		    config->cmdline ? config->cmdline : "");
-	launch_arg(launch, "-chardev");
-	launch_argf(launch, "file,id=trace,path=/proc/self/fd/%d", TRACE_FD);
-	launch_arg(launch, "-device");
-	launch_argf(launch, "isa-debugcon,iobase=%#x,chardev=trace", TRACE_PORT);
-	launch_arg(launch, "-serial");
-	if (launch->serial[0])
-		launch_argf(launch, "file:%s", launch->serial);
-	else
-		launch_arg(launch, "null");
-	/* "PID@SEC.USEC:vm_state_notify running 1 ...": QEMU's own stamp lets
-	 * us tell how late the line reached us. */
-	launch_arg(launch, "-msg");
-	launch_arg(launch, "timestamp=on");
-	launch_arg(launch, "-trace");
-	launch_arg(launch, "enable=vm_state_notify");
-	launch_arg(launch, "-D");
-	launch_argf(launch, "/proc/self/fd/%d", VMM_LOG_FD);
+	choose_init_end(config);
 	return 0;
 }
 
@@ -200,7 +162,24 @@ const struct vmm_backend backend_qemu = {
 	.log_channel = true,
 	/* Measured: 60-90 MB USS besides guest RAM under TCG, less with KVM. */
 	.overhead_mib = 96,
-	.check = qemu_check,
+	/* QEMU starts its firmware at the reset vector. */
+	.first_rip = RESET_VECTOR_IP,
+	.saves_whole_kernel = true,
+	.options = options,
+	.usage = usage,
+	.reset = qemu_reset,
+	.parse_option = qemu_parse_option,
+	.setup = qemu_setup,
+	.context = qemu_context,
+	.json = qemu_json,
+	.heading = qemu_heading,
+	/* QEMU's qemu_init_end shares loadvm's row: both end VMM set-up. */
+	.point_labels = { [POINT_VMM_INIT_END] = "qemu_init_end" },
+	.log_line = qemu_log_line,
+	.finish = qemu_finish,
+	.values = qemu_values,
+	.nr_values = NR_QEMU_VALUES,
+	.arrival = &qemu_arrival,
 	.extra_mib = qemu_extra_mib,
 	.prepare = qemu_prepare,
 };

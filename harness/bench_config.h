@@ -16,7 +16,7 @@ struct image_cache;
 #define MAX_LOADERS 4
 #define MAX_INSTANCES 1024
 #define MAX_ROUNDS 1000
-#define MAX_VMMS 2
+#define MAX_VMMS 3
 
 struct vmm_backend;
 
@@ -65,14 +65,6 @@ struct bench_config {
 	const char *break_symbol;
 	const char *system_map;
 	const char *break_status; /* how the choice was made, for the outputs */
-	/* QEMU (--vmm qemu) */
-	const char *qemu;	  /* the binary, resolved to a path by the backend */
-	const char *qemu_machine; /* pc, q35 or microvm */
-	const char *qemu_accel;	  /* kvm or tcg */
-	/* How qemu_init_end is taken: "kvm_entry" (tracefs, the first KVM_RUN)
-	 * or "vm_state_notify" (QEMU's trace log), and why. */
-	const char *qemu_init_end;
-	const char *qemu_init_end_why;
 	/* Every VMM's times by the seed's definitions, from tracefs
 	 * (kvm_tracefs.h), or by each VMM's own stamps; and why. */
 	bool tracefs_timing;
@@ -82,17 +74,18 @@ struct bench_config {
 	unsigned int nr_first_rips;
 };
 
-/* The options into config, checked for their values and for how they
- * fit together; opens none of the inputs and changes nothing on the host
- * (--help goes to stdout). Returns 0 to run, 1 if --help was printed, -1
- * after a one-line error. */
+/* The options into config (a backend's own into its settings, backend.h),
+ * checked for their values and for how they fit together; opens none of
+ * the inputs and changes nothing on the host (--help goes to stdout).
+ * Returns 0 to run, 1 if --help was printed, -1 after a one-line error. */
 int bench_config_parse(int argc, char **argv, struct bench_config *config);
 
-/* After parsing, what depends on the host: checks the inputs, the VMMs
- * (a bzImage is unpacked into loadvm's cache) and, for a loader that
- * merges, that ksmd runs (ksm_settle.h); finds the breakpoint's
- * symbol, chooses how times are taken (which may mount tracefs) and fixes
- * the run's order. Returns 0, or -1 after a one-line error. */
+/* After parsing, what depends on the host: checks the inputs (a bzImage
+ * is unpacked into loadvm's cache), finds the breakpoint's symbol, chooses
+ * how times are taken (which may mount tracefs), sets up each VMM (its
+ * backend's setup: is it there, what follows for it), checks that ksmd
+ * runs for a loader that merges (ksm_settle.h) and fixes the run's order.
+ * Returns 0, or -1 after a one-line error. */
 int bench_config_setup(struct bench_config *config);
 
 /* Parses "1,2,4" into counts: each a whole number in [1, max], no

@@ -46,7 +46,7 @@ static void predict(struct comparison *c, const struct bench_config *config,
 		    const struct run_context *ctx)
 {
 	struct saving_prediction *p = &c->prediction;
-	const bool whole = loader_backend(config, c->candidate) == &backend_qemu;
+	const bool whole = loader_backend(config, c->candidate)->saves_whole_kernel;
 	double measured;
 
 	c->has_prediction = true;

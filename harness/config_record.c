@@ -16,7 +16,7 @@
  * not misread. 2: the images' digests are SHA-256 ("sha256"), not FNV-1a. */
 #define CONFIG_SCHEMA "kvm-loadbench/config/2"
 
-static void digest(struct json_writer *j, const char *key, const char *path)
+void config_record_file(struct json_writer *j, const char *key, const char *path)
 {
 	uint64_t bytes;
 	char hex[SHA256_HEX_SIZE];
@@ -86,20 +86,22 @@ static void guest(struct json_writer *j, const struct bench_config *config)
 	jw_integer(j, "formats", config->formats);
 }
 
-static void qemu(struct json_writer *j, const struct bench_config *config,
-		 const struct run_context *ctx)
+/* Each VMM's own object (backend.h), null where the run does not measure it. */
+static void vmms(struct json_writer *j, const struct bench_config *config)
 {
-	if (!config_has_vmm(config, &backend_qemu)) {
-		jw_null(j, "qemu");
-		return;
+	for (unsigned b = 0; b < backend_count(); b++) {
+		const struct vmm_backend *vmm = backend_at(b);
+
+		if (!vmm->json)
+			continue;
+		if (!config_has_vmm(config, vmm)) {
+			jw_null(j, vmm->name);
+			continue;
+		}
+		jw_object_begin(j, vmm->name);
+		vmm->json(j, config, VMM_JSON_CONFIG);
+		jw_object_end(j);
 	}
-	jw_object_begin(j, "qemu");
-	digest(j, "binary", config->qemu);
-	jw_string(j, "version", ctx->qemu_version);
-	jw_string(j, "machine", config->qemu_machine);
-	jw_string(j, "accel", config->qemu_accel);
-	jw_string(j, "qemu_init_end", config->qemu_init_end);
-	jw_object_end(j);
 }
 
 int config_record_print(FILE *f, const struct bench_config *config, const struct run_context *ctx)
@@ -113,8 +115,8 @@ int config_record_print(FILE *f, const struct bench_config *config, const struct
 	config_record_image(&j, "initrd", &ctx->initrd);
 	config_record_lists(&j, config);
 	guest(&j, config);
-	qemu(&j, config, ctx);
-	digest(&j, "loadvm", config->loadvm);
+	vmms(&j, config);
+	config_record_file(&j, "loadvm", config->loadvm);
 	jw_string(&j, "loadvm_version", ctx->loadvm_version);
 	jw_string(&j, "loadbench_version", KVMLB_VERSION " (" KVMLB_GIT_REV ")");
 	jw_string(&j, "kvm_mode", ctx->kvm_mode);

@@ -21,6 +21,9 @@ void config_record_lists(struct json_writer *j, const struct bench_config *confi
 /* Rounds, their order, guest size, command line, settle and timeout, in
  * that order (also summary.json's config). */
 void config_record_run_shape(struct json_writer *j, const struct bench_config *config);
+/* A file's path, and its size and digest where it can be read, as an
+ * object under key (a VMM's binary). */
+void config_record_file(struct json_writer *j, const char *key, const char *path);
 /* An image's path, size and digest as an object under key (null if none). */
 void config_record_image(struct json_writer *j, const char *key, const struct image_info *info);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* What a parsed configuration needs from the host before a run: its
- * inputs checked, the breakpoint, the VMMs found, ksmd for the merging
- * loaders, how times are taken, and the run's order. */
+ * inputs checked, the breakpoint, how times are taken, each VMM set up by
+ * its backend, ksmd for the merging loaders, and the run's order. */
 #include "bench_config.h"
 
 #include "backend.h"
@@ -13,8 +13,6 @@
 #include "symbols.h"
 
 #include <string.h>
-
-#define RESET_VECTOR_IP 0xfff0 /* where firmware's vCPU 0 starts */
 
 /* Arms the breakpoint only where the symbol can be found: a stock kernel
  * without symbols gets n/a for linux_start_kernel, never a guess. */
@@ -45,8 +43,9 @@ static int choose_breakpoint(struct bench_config *config)
 }
 
 /* The seed's times for every VMM where tracefs can give them. The first
- * KVM_RUN is the first guest entry at the RIP the VMM set: QEMU starts
- * its firmware at the reset vector, loadvm the kernel at its PVH entry. */
+ * KVM_RUN is the first guest entry at the RIP the VMM set (backend.h):
+ * loadvm starts the kernel at its PVH entry, QEMU its firmware at the
+ * reset vector. */
 static void choose_timing(struct bench_config *config, uint64_t pvh_entry)
 {
 	config->timing_why = kvm_tracefs_unavailable();
@@ -54,32 +53,13 @@ static void choose_timing(struct bench_config *config, uint64_t pvh_entry)
 	if (config->tracefs_timing)
 		config->timing_why = "exec, first kvm_entry and kvm_pio through tracefs";
 	config->nr_first_rips = 0;
-	if (config_has_vmm(config, &backend_loadvm) && pvh_entry)
-		config->first_rips[config->nr_first_rips++] = pvh_entry;
-	if (config_has_vmm(config, &backend_qemu))
-		config->first_rips[config->nr_first_rips++] = RESET_VECTOR_IP;
-}
+	for (unsigned b = 0; b < backend_count(); b++) {
+		const struct vmm_backend *vmm = backend_at(b);
+		uint64_t rip = vmm->first_rip == VMM_FIRST_RIP_PVH ? pvh_entry : vmm->first_rip;
 
-/* qemu-boot-time's qemu_init_end is the first KVM_RUN; it needs KVM and
- * tracefs. Without them QEMU's own "VM running" trace line stands in. */
-static void choose_qemu_init_end(struct bench_config *config)
-{
-	if (!config_has_vmm(config, &backend_qemu))
-		return;
-	if (strcmp(config->qemu_accel, "kvm") != 0) {
-		config->qemu_init_end = "vm_state_notify";
-		config->qemu_init_end_why = "no KVM_RUN under TCG";
-		return;
+		if (rip && config_has_vmm(config, vmm) && config->nr_first_rips < MAX_VMMS)
+			config->first_rips[config->nr_first_rips++] = rip;
 	}
-	if (config->qemu_init_end) { /* --qemu-init-end vm_state_notify */
-		config->qemu_init_end_why = "--qemu-init-end vm_state_notify";
-		return;
-	}
-	/* choose_timing has probed tracefs already: its answer holds for QEMU. */
-	config->qemu_init_end = config->tracefs_timing ? "kvm_entry" : "vm_state_notify";
-	config->qemu_init_end_why = config->tracefs_timing
-					    ? "first KVM_RUN, kvm:kvm_entry via tracefs"
-					    : config->timing_why;
 }
 
 /* A merging loader without ksmd would measure nothing but its copy or mmap:
@@ -114,13 +94,13 @@ int bench_config_setup(struct bench_config *config)
 	/* Inputs first: the breakpoint's symbol lookup reads the kernel. */
 	if (input_check(config, &kernel) || choose_breakpoint(config))
 		return -1;
+	/* Before the VMMs' set-up, which may depend on it (QEMU's init end). */
+	choose_timing(config, kernel.pvh_entry);
 	for (unsigned v = 0; v < config->nr_vmms; v++)
-		if (config->vmms[v]->check(config))
+		if (config->vmms[v]->setup(config))
 			return -1;
 	if (check_ksm(config))
 		return -1;
-	choose_timing(config, kernel.pvh_entry);
-	choose_qemu_init_end(config);
 	config->kernel_elf = kernel.elf_path ? kernel.elf_path : config->kernel;
 	return choose_order(config);
 }

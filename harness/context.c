@@ -33,8 +33,7 @@ static void read_file_line(const char *path, char *out, size_t size, const char 
 		snprintf(out, size, "%s", fallback);
 }
 
-/* First output line of a program, run without a shell. */
-static void command_line(const char *const argv[], char *out, size_t size, const char *fallback)
+void context_command_line(const char *const argv[], char *out, size_t size, const char *fallback)
 {
 	int fds[2];
 	pid_t pid;
@@ -123,7 +122,7 @@ static void kvm_mode(const struct bench_config *config, char *out, size_t size)
 	}
 	snprintf(tool, sizeof(tool), "%.*skvm-mode", slash ? (int)(slash - config->loadvm + 1) : 0,
 		 config->loadvm);
-	command_line(argv, out, size, "unknown");
+	context_command_line(argv, out, size, "unknown");
 	if (strcmp(out, "native") != 0 && strcmp(out, "emulated") != 0 && strcmp(out, "none") != 0)
 		snprintf(out, size, "unknown");
 }
@@ -151,12 +150,11 @@ void context_collect(struct run_context *ctx, const struct bench_config *config)
 		       sizeof(ctx->ksm_pages_to_scan), "unknown");
 	read_file_line("/sys/kernel/mm/ksm/sleep_millisecs", ctx->ksm_sleep_millisecs,
 		       sizeof(ctx->ksm_sleep_millisecs), "unknown");
-	command_line(version_argv, ctx->loadvm_version, sizeof(ctx->loadvm_version), "unknown");
-	if (config_has_vmm(config, &backend_qemu)) {
-		const char *qemu_argv[] = { config->qemu, "--version", NULL };
-
-		command_line(qemu_argv, ctx->qemu_version, sizeof(ctx->qemu_version), "unknown");
-	}
+	context_command_line(version_argv, ctx->loadvm_version, sizeof(ctx->loadvm_version),
+			     "unknown");
+	for (unsigned b = 0; b < backend_count(); b++)
+		if (backend_at(b)->context && config_has_vmm(config, backend_at(b)))
+			backend_at(b)->context(config, ctx);
 	image(&ctx->kernel, config->kernel);
 	image(&ctx->initrd, config->initrd);
 	kernel_load_read(&ctx->kernel_elf,

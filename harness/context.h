@@ -31,7 +31,6 @@ struct run_context {
 	char ksm_pages_to_scan[16];
 	char ksm_sleep_millisecs[16];
 	char loadvm_version[96];
-	char qemu_version[96]; /* first line of qemu --version, when QEMU is measured */
 	struct image_info kernel;
 	struct image_info initrd;
 	struct kernel_load kernel_elf; /* what the VMMs map of the kernel */
@@ -41,7 +40,13 @@ struct run_context {
 	struct image_cache cache;
 };
 
+/* The host's facts, the images' digests, and what each measured VMM's
+ * backend adds (its version: backend.h's context op). */
 void context_collect(struct run_context *ctx, const struct bench_config *config);
+
+/* The first line a program (argv[0], a path; no shell) writes to stdout,
+ * or fallback: a VMM's version. */
+void context_command_line(const char *const argv[], char *out, size_t size, const char *fallback);
 
 /* results/<UTC date>-<host> for a run started now. */
 void context_default_out_dir(char *out, size_t size);

@@ -116,16 +116,6 @@ static int check_images(const struct bench_config *config)
 	return 0;
 }
 
-/* QEMU under KVM does not boot on a host whose KVM emulates (it hangs):
- * say so before the first round waits for its timeout. */
-static void warn_qemu_kvm(const struct bench_config *config, const struct run_context *ctx)
-{
-	if (config_has_vmm(config, &backend_qemu) && strcmp(config->qemu_accel, "kvm") == 0 &&
-	    strcmp(ctx->kvm_mode, "emulated") == 0)
-		pr_err("warning: this host's KVM emulates guest code; QEMU with -accel kvm hangs "
-		       "here: use --qemu-accel tcg, or run inside the nested rig");
-}
-
 static void progress(const struct run *run, unsigned loader, unsigned n, unsigned round,
 		     const struct instance_result *rows)
 {
@@ -247,7 +237,6 @@ int main(int argc, char **argv)
 	}
 	stop_on_interrupt(run.out_dir);
 	context_collect(&run.ctx, &run.config);
-	warn_qemu_kvm(&run.config, &run.ctx);
 	/* After the images' hashes and input checks, which read them: from
 	 * here on only the VMMs do (and the ELF sections sharing.csv takes). */
 	if (image_cache_start(&run.ctx.cache, &run.config))

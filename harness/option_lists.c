@@ -6,6 +6,7 @@
 #include "log.h"
 #include "parse.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Calls each(item, ctx) for every comma-separated item; empty items fail. */
@@ -159,4 +160,28 @@ int resolve_loaders(struct bench_config *config)
 			return -1;
 		}
 	return 0;
+}
+
+int option_error(const char *option, const char *value, const char *expected)
+{
+	pr_err("--%s '%s': %s (see --help)", option, value, expected);
+	return -1;
+}
+
+int option_one_of(const char *option, const char *arg, const char *const *choices, const char **out)
+{
+	char expected[96] = "expected ";
+
+	for (size_t i = 0; choices[i]; i++) {
+		if (strcmp(arg, choices[i]) == 0) {
+			*out = choices[i];
+			return 0;
+		}
+		snprintf(expected + strlen(expected), sizeof(expected) - strlen(expected), "%s%s",
+			 i == 0		  ? ""
+			 : choices[i + 1] ? ", "
+					  : " or ",
+			 choices[i]);
+	}
+	return option_error(option, arg, expected);
 }

@@ -36,10 +36,14 @@ void raw_csv_write_header(FILE *f)
 	for (int p = 0; p < NR_POINTS; p++)
 		fprintf(f, ",%s_ns", bench_point_name(p));
 	fputs(",linux_start_kernel_source,minor_faults,user_ms,system_ms", f);
-	/* Added with QEMU as a peer, at the end so older readers keep their columns. */
-	fputs(",vmm,vmm_init_end_source,vm_running_ns,vm_running_lag_ns,"
-	      "linux_start_user_exit_ns,linux_start_user_lag_ns",
-	      f);
+	/* Added with QEMU as a peer, at the end so older readers keep their
+	 * columns; then every backend's own (vm_running_ns, vm_running_lag_ns:
+	 * the only ones so far, so their place never moved). */
+	fputs(",vmm,vmm_init_end_source", f);
+	for (unsigned b = 0; b < backend_count(); b++)
+		for (unsigned v = 0; v < backend_at(b)->nr_values; v++)
+			fprintf(f, ",%s", backend_at(b)->values[v].column);
+	fputs(",linux_start_user_exit_ns,linux_start_user_lag_ns", f);
 	/* Then every other smaps field, and whether pages were swapped out. */
 	for (int i = 0; i < SMAPS_NR_FIELDS; i++)
 		if (!first_field(i))
@@ -80,6 +84,32 @@ static void reason_cell(FILE *f, const char *reason)
 	fputc('"', f);
 }
 
+/* Whether the row's own value v of vmm is written (an empty cell if not):
+ * a time when measured; a lag, which may come out negative only through
+ * clock error and is kept, when known and the value before it measured. */
+static bool vmm_value_written(const struct vmm_backend *vmm, unsigned v, const int64_t *values)
+{
+	if (vmm->values[v].kind == VMM_VALUE_TIME)
+		return values[v] >= 0;
+	return v > 0 && values[v - 1] >= 0 && values[v] != -1;
+}
+
+/* Every backend's own columns: the row's VMM's values, the others empty. */
+static void vmm_cells(FILE *f, const struct bench_config *config, const struct instance_result *row)
+{
+	const struct vmm_backend *own = loader_backend(config, row->loader);
+
+	for (unsigned b = 0; b < backend_count(); b++) {
+		const struct vmm_backend *vmm = backend_at(b);
+
+		for (unsigned v = 0; v < vmm->nr_values; v++)
+			if (vmm == own && vmm_value_written(vmm, v, row->vmm_values))
+				fprintf(f, ",%lld", (long long)row->vmm_values[v]);
+			else
+				fputc(',', f);
+	}
+}
+
 void raw_csv_write_row(FILE *f, const struct bench_config *config,
 		       const struct instance_result *row)
 {
@@ -96,12 +126,7 @@ void raw_csv_write_row(FILE *f, const struct bench_config *config,
 	fprintf(f, ",%.3f,%.3f", row->user_ms, row->system_ms);
 	fprintf(f, ",%s,%s", loader_backend(config, row->loader)->name,
 		row->point_source[POINT_VMM_INIT_END]);
-	cell(f, row->vm_running_ns);
-	/* A lag can come out negative only through clock error; keep it. */
-	if (row->vm_running_ns >= 0 && row->vm_running_lag_ns != -1)
-		fprintf(f, ",%lld", (long long)row->vm_running_lag_ns);
-	else
-		fputc(',', f);
+	vmm_cells(f, config, row);
 	cell(f, row->user_exit_ns);
 	/* How late the VMM's channel brought the byte KVM's exit saw. */
 	if (row->user_exit_ns >= 0 && row->user_arrival_ns >= 0)

@@ -177,8 +177,14 @@ static void rest(struct cells *c, const struct bench_config *config, struct inst
 		c->err |= strcmp(get(c, "vmm"), loader_backend(config, row->loader)->name) != 0;
 	get_text(c, "vmm_init_end_source", row->point_source[POINT_VMM_INIT_END],
 		 sizeof(row->point_source[0]));
-	row->vm_running_ns = get_number(c, "vm_running_ns");
-	row->vm_running_lag_ns = get_number(c, "vm_running_lag_ns");
+	for (int v = 0; v < VMM_MAX_VALUES; v++)
+		row->vmm_values[v] = -1; /* another VMM's columns are not this row's */
+	if (row->loader < config->nr_loaders) {
+		const struct vmm_backend *vmm = loader_backend(config, row->loader);
+
+		for (unsigned v = 0; v < vmm->nr_values; v++)
+			row->vmm_values[v] = get_number(c, vmm->values[v].column);
+	}
 	row->user_exit_ns = get_number(c, "linux_start_user_exit_ns");
 	lag = get_number(c, "linux_start_user_lag_ns");
 	row->user_arrival_ns = row->user_exit_ns >= 0 && *get(c, "linux_start_user_lag_ns")

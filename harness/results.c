@@ -51,7 +51,8 @@ void instance_result_clear(struct instance_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	res->uss_kb = -1;
-	res->vm_running_ns = res->vm_running_lag_ns = -1;
+	for (int v = 0; v < VMM_MAX_VALUES; v++)
+		res->vmm_values[v] = -1;
 	res->user_exit_ns = res->user_arrival_ns = res->vmm_setup_done_ns = -1;
 	res->vmm_start_ns = -1;
 	ksm_round_clear(&res->ksm);

@@ -19,6 +19,7 @@ enum bench_point {
 };
 
 #define REASON_SIZE 120
+#define VMM_MAX_VALUES 2 /* instance_result.vmm_values */
 
 /* The round's KSM figures (ksm_settle.h), the same in every row of a
  * round; -1 where its loader does not merge or a figure could not be had
@@ -51,8 +52,9 @@ struct instance_result {
 	int64_t uss_kb;
 	/* Since time zero (time_zero); -1: not reported. */
 	int64_t point_ns[NR_POINTS];
-	/* vmm, port or breakpoint; vmm_init_end: vmm (loadvm's own stamp),
-	 * kvm_entry (the first KVM_RUN) or vm_state (QEMU's trace log) */
+	/* vmm, port or breakpoint; vmm_init_end: vmm (the VMM's own stamp),
+	 * kvm_entry (the first KVM_RUN) or one the backend names (QEMU's
+	 * vm_state) */
 	char point_source[NR_POINTS][12];
 	/* Who timed each point (timing.h): tracefs, vmm or arrival. */
 	char point_timing[NR_POINTS][8];
@@ -61,11 +63,11 @@ struct instance_result {
 	char time_zero[9];
 	int64_t vmm_setup_done_ns; /* loadvm: just before its first KVM_RUN */
 	int64_t vmm_start_ns;	   /* loadvm: its main(); load_done's delta counts from it */
-	/* QEMU only, -1 elsewhere or when not measured: */
-	int64_t vm_running_ns;	   /* "vm_state_notify running 1" arrived */
-	int64_t vm_running_lag_ns; /* that arrival minus QEMU's own stamp of it */
-	int64_t user_exit_ns;	   /* KVM's exit for the linux_start_user byte (tracefs) */
-	int64_t user_arrival_ns;   /* the same byte as the VMM's channel brought it */
+	/* Figures only the row's VMM has, as its backend defines them
+	 * (backend.h: vmm_backend.values); -1 when not measured. */
+	int64_t vmm_values[VMM_MAX_VALUES];
+	int64_t user_exit_ns;	 /* KVM's exit for the linux_start_user byte (tracefs) */
+	int64_t user_arrival_ns; /* the same byte as the VMM's channel brought it */
 	struct ksm_round ksm;
 	long minor_faults;
 	double user_ms;

@@ -25,8 +25,9 @@ static void take_json(const char *line, void *ctx)
 	trace_take_json(r->res, line, *r->zero_ns);
 }
 
+/* A line of the VMM's own log, to its backend with when it arrived. */
 struct log_arrival {
-	struct instance_result *res;
+	const struct running *r;
 	int64_t ns, real_ns;
 };
 
@@ -34,7 +35,8 @@ static void take_log(const char *line, void *ctx)
 {
 	const struct log_arrival *a = ctx;
 
-	trace_take_qemu_log(a->res, line, a->ns, a->real_ns);
+	if (a->r->backend->log_line)
+		a->r->backend->log_line(a->r->res, line, a->ns, a->real_ns);
 }
 
 /* Port bytes, stamped when they reach us: one read, one arrival. */
@@ -58,7 +60,7 @@ static int drain_port_bytes(struct running *r)
 /* Reads what a channel has; returns 1 at EOF. */
 static int drain(struct running *r, int channel)
 {
-	struct log_arrival arrival = { r->res, 0, 0 };
+	struct log_arrival arrival = { r, 0, 0 };
 
 	if (channel == CHANNEL_LOG) {
 		arrival.ns = clock_ns(CLOCK_MONOTONIC) - *r->zero_ns;
@@ -155,7 +157,7 @@ static void handle(struct round_state *s, uint64_t tag, int epfd)
 }
 
 /* epoll until every instance booted, hit EOF, or the deadline passed;
- * then what is still in the pipes (QEMU's log, late KVM events). */
+ * then what is still in the pipes (a VMM's log, late KVM events). */
 void round_follow_traces(struct round_state *s, double deadline_s)
 {
 	struct running *runs = s->runs;
@@ -190,10 +192,10 @@ void round_follow_traces(struct round_state *s, double deadline_s)
 		report(s, r, booted(r) ? "booted" : instance_status_name(r->res->status));
 		for (int c = 0; c < NR_CHANNELS; c++)
 			close_channel(r, c, epfd);
-		if (r->backend->log_channel)
-			trace_finish_qemu(r->res);
+		if (r->backend->finish)
+			r->backend->finish(r->res);
 		if (r->res->pid > 0)
-			trace_settle(r->res, &r->tracefs, *r->zero_ns);
+			trace_settle(r->res, r->backend, &r->tracefs, *r->zero_ns);
 	}
 	close(epfd);
 }

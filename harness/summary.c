@@ -44,239 +44,39 @@ const char *harness_metric_name(enum harness_metric metric)
 	return names[metric];
 }
 
-const char *arrival_metric_name(enum arrival_metric metric)
-{
-	static const char *const names[NR_ARRIVAL_METRICS] = {
-		"vm_running",
-		"vm_running_lag",
-		"linux_start_user_lag",
-		"kvm_entry_minus_vm_running",
-	};
-
-	return names[metric];
-}
-
-const char *init_end_source_name(unsigned int index)
-{
-	static const char *const names[NR_INIT_END_SOURCES] = { "vmm", "kvm_entry", "vm_state" };
-
-	return names[index];
-}
-
 unsigned int summary_group_index(const struct bench_config *config, unsigned int count_index,
 				 unsigned int loader)
 {
 	return count_index * config->nr_loaders + loader;
 }
 
-/* A value of one instance, or NONE if it has none (lags may be < 0). */
-typedef double (*instance_value)(const struct instance_result *res, int which);
-#define NONE NAN
-
-static double mem_value(const struct instance_result *res, int which)
+static double mem_value(const struct instance_result *res, int which, const void *ctx)
 {
 	int64_t kb;
 
+	(void)ctx;
 	if (res->status != INSTANCE_OK)
 		return NONE;
 	kb = which == MEM_USS ? res->uss_kb : res->smaps.kb[mem_fields[which]];
 	return kb < 0 ? NONE : (double)kb;
 }
 
-static int booted(const struct instance_result *res)
+/* The VMM's own arrival figure (backend.h: vmm_arrival), of a booted instance. */
+static double arrival_value(const struct instance_result *res, int which, const void *ctx)
 {
-	return res->point_ns[POINT_LINUX_START_USER] >= 0 &&
-	       (res->status == INSTANCE_OK || res->status == INSTANCE_NO_SAMPLE);
+	const struct vmm_arrival *arrival = ctx;
+
+	return summary_booted(res) ? arrival->value(res, (unsigned)which) : NONE;
 }
 
-/* What a group's boot times need to know beyond one instance. */
-struct boot_context {
-	/* Some instance of the group reported the point: one that timed out
-	 * without it would have reported it later. linux_start_user: always. */
-	bool expected[NR_POINTS];
-	double timeout_ms; /* a timed-out instance's points are counted at this */
-};
-
-/* An instance's time at a point (ms), or NONE; *censored: only a lower
- * bound, the instance timed out before it reported the point. */
-static double boot_point(const struct instance_result *res, int which, const struct boot_context *b,
-			 bool *censored)
+static double usage_value(const struct instance_result *res, int which, const void *ctx)
 {
-	*censored = false;
-	if (res->point_ns[which] >= 0 && (booted(res) || res->status == INSTANCE_TIMEOUT))
-		return (double)res->point_ns[which] / 1e6;
-	if (res->status != INSTANCE_TIMEOUT || !b->expected[which])
-		return NONE;
-	*censored = true;
-	return b->timeout_ms;
-}
-
-/* From the previous point the instance reported (load_done: from the VMM's
- * own start where it reports one, loadvm's main(), so that load_done's
- * delta is the load phase without exec and dynamic linking). For a
- * censored point that is a lower bound too, unless an expected point
- * before it is missing as well: then the delta is bounded by 0 only. */
-static double boot_delta(const struct instance_result *res, int which, const struct boot_context *b,
-			 bool *censored)
-{
-	double value = boot_point(res, which, b, censored);
-	int previous = which - 1;
-	int64_t start;
-
-	if (isnan(value))
-		return NONE;
-	while (previous >= 0 && res->point_ns[previous] < 0) {
-		if (*censored && b->expected[previous])
-			return 0;
-		previous--;
-	}
-	start = previous >= 0		? res->point_ns[previous]
-		: res->vmm_start_ns > 0 ? res->vmm_start_ns
-					: 0;
-	if (*censored)
-		return value - (double)start / 1e6;
-	return (double)(res->point_ns[which] - start) / 1e6;
-}
-
-static double ns_difference(int64_t later, int64_t earlier)
-{
-	return later >= 0 && earlier >= 0 ? (double)(later - earlier) / 1e6 : NONE;
-}
-
-static double arrival_value(const struct instance_result *res, int which)
-{
-	const int64_t *p = res->point_ns;
-
-	if (!booted(res))
-		return NONE;
-	switch (which) {
-	case ARRIVAL_VM_RUNNING: return ns_difference(res->vm_running_ns, 0);
-	case ARRIVAL_VM_RUNNING_LAG:
-		return res->vm_running_ns >= 0 ? (double)res->vm_running_lag_ns / 1e6 : NONE;
-	case ARRIVAL_USER_LAG: return ns_difference(res->user_arrival_ns, res->user_exit_ns);
-	default:
-		if (strcmp(res->point_source[POINT_VMM_INIT_END], "kvm_entry") != 0)
-			return NONE;
-		return ns_difference(p[POINT_VMM_INIT_END], 0) -
-		       ns_difference(res->vm_running_ns, 0);
-	}
-}
-
-static double usage_value(const struct instance_result *res, int which)
-{
+	(void)ctx;
 	if (res->status == INSTANCE_LAUNCH_FAILED)
 		return NONE;
 	if (which == USAGE_MINOR_FAULTS)
 		return (double)res->minor_faults;
 	return which == USAGE_USER_MS ? res->user_ms : res->system_ms;
-}
-
-int summary_metric_alloc(struct metric_summary *m, unsigned int rounds)
-{
-	m->samples = calloc(rounds + 1, sizeof(*m->samples));
-	m->sample_rounds = calloc(rounds + 1, sizeof(*m->sample_rounds));
-	m->sample_censored = calloc(rounds + 1, sizeof(*m->sample_censored));
-	return m->samples && m->sample_rounds && m->sample_censored ? 0 : -1;
-}
-
-void summary_metric_add(struct metric_summary *m, unsigned int round, double value, bool censored)
-{
-	m->samples[m->nr_samples] = value;
-	m->sample_rounds[m->nr_samples] = round;
-	m->sample_censored[m->nr_samples] = censored;
-	m->nr_samples++;
-	m->nr_censored += censored;
-}
-
-/* Statistics over a copy, so the samples stay in round order. */
-int summary_metric_finish(struct metric_summary *m)
-{
-	double *sorted = malloc((m->nr_samples + 1) * sizeof(double)), median;
-
-	if (!sorted)
-		return -1;
-	memcpy(sorted, m->samples, m->nr_samples * sizeof(double));
-	stats_compute(sorted, m->nr_samples, &m->stats);
-	free(sorted);
-	if (m->nr_samples == 0)
-		return 0;
-	return stats_censored_median(m->samples, m->sample_censored, m->nr_samples, &median,
-				     &m->lower_bound);
-}
-
-static bool round_failed(const struct round_count *c)
-{
-	return c->launched > c->status[INSTANCE_OK];
-}
-
-/* One sample per round: the mean over that round's instances that have a
- * value; with whole_rounds, only from rounds where no instance failed. */
-static int summarise(struct metric_summary *m, const struct instance_result *rows, size_t nr_rows,
-		     const struct round_count *counts, unsigned int rounds, instance_value value,
-		     int which, bool whole_rounds)
-{
-	if (summary_metric_alloc(m, rounds))
-		return -1;
-	for (unsigned r = 0; r < rounds; r++) {
-		double sum = 0;
-		unsigned count = 0;
-
-		if (whole_rounds && round_failed(&counts[r])) {
-			m->excluded++;
-			continue;
-		}
-		for (size_t i = 0; i < nr_rows; i++) {
-			double v = rows[i].round == r ? value(&rows[i], which) : NONE;
-
-			if (!isnan(v)) {
-				sum += v;
-				count++;
-			}
-		}
-		if (count)
-			summary_metric_add(m, r, sum / count, false);
-	}
-	return summary_metric_finish(m);
-}
-
-/* One sample per round: the median over all its instances, those that timed
- * out counted at the timeout (a censored sample, see summary.h); rounds
- * where an instance exited or was not launched are excluded. */
-static int summarise_boot(struct metric_summary *m, const struct instance_result *rows,
-			  size_t nr_rows, const struct round_count *counts, unsigned int rounds,
-			  const struct boot_context *b, int which, bool delta)
-{
-	double *values = malloc((nr_rows + 1) * sizeof(*values));
-	bool *censored = malloc((nr_rows + 1) * sizeof(*censored));
-	int err = !values || !censored || summary_metric_alloc(m, rounds);
-
-	for (unsigned r = 0; r < rounds && !err; r++) {
-		unsigned count = 0;
-		double median;
-		bool lower_bound;
-
-		if (counts[r].status[INSTANCE_EXITED] || counts[r].status[INSTANCE_LAUNCH_FAILED]) {
-			m->excluded += b->expected[which];
-			continue;
-		}
-		for (size_t i = 0; i < nr_rows; i++) {
-			double v = NONE;
-
-			if (rows[i].round == r)
-				v = delta ? boot_delta(&rows[i], which, b, &censored[count])
-					  : boot_point(&rows[i], which, b, &censored[count]);
-			if (!isnan(v))
-				values[count++] = v;
-		}
-		if (!count)
-			continue;
-		err = stats_censored_median(values, censored, count, &median, &lower_bound);
-		if (!err)
-			summary_metric_add(m, r, median, lower_bound);
-	}
-	free(values);
-	free(censored);
-	return err ? -1 : summary_metric_finish(m);
 }
 
 static int summarise_timings(struct metric_summary *m, const struct round_timing *t,
@@ -316,46 +116,48 @@ static int count_instances(struct group_summary *g, const struct instance_result
 	return 0;
 }
 
+/* The VMM's arrival figures and its instances by vmm_init_end's source. */
+static int summarise_arrival(struct group_summary *g, const struct group_rows *rows)
+{
+	const char *const *sources = g->arrival->init_end_sources;
+	int err = 0;
+
+	for (unsigned a = 0; a < VMM_MAX_ARRIVAL_METRICS && g->arrival->metrics[a]; a++)
+		err |= summary_mean(&g->arrival_ms[a], rows, arrival_value, (int)a, g->arrival,
+				    false);
+	for (size_t i = 0; i < rows->nr; i++)
+		for (unsigned s = 0; s < VMM_MAX_INIT_END_SOURCES && sources[s]; s++)
+			g->init_end_sources[s] +=
+				rows->rows[i].point_ns[POINT_VMM_INIT_END] >= 0 &&
+				strcmp(rows->rows[i].point_source[POINT_VMM_INIT_END],
+				       sources[s]) == 0;
+	return err;
+}
+
 static int compute_group(struct group_summary *g, const struct bench_config *config,
 			 const struct instance_result *rows, size_t nr_rows,
 			 const struct round_timing *timings)
 {
 	const unsigned rounds = config->rounds;
-	struct boot_context b = { .timeout_ms = config->timeout_s * 1e3 };
-	int err = 0;
+	struct group_rows group = { rows, nr_rows, NULL, rounds };
+	int err;
 
 	if (count_instances(g, rows, nr_rows, rounds))
 		return -1;
-	b.expected[POINT_LINUX_START_USER] = true;
-	for (size_t i = 0; i < nr_rows; i++)
-		for (int p = 0; p < NR_POINTS; p++)
-			b.expected[p] |= rows[i].point_ns[p] >= 0;
+	group.counts = g->rounds;
+	err = summary_boot(g, &group, config->timeout_s * 1e3);
 	for (int m = 0; m < NR_MEM_METRICS; m++)
-		err |= summarise(&g->mem_kb[m], rows, nr_rows, g->rounds, rounds, mem_value, m,
-				 true);
-	for (int p = 0; p < NR_POINTS; p++) {
-		err |= summarise_boot(&g->point_ms[p], rows, nr_rows, g->rounds, rounds, &b, p,
-				      false);
-		err |= summarise_boot(&g->delta_ms[p], rows, nr_rows, g->rounds, rounds, &b, p,
-				      true);
-	}
+		err |= summary_mean(&g->mem_kb[m], &group, mem_value, m, NULL, true);
 	for (int u = 0; u < NR_USAGE_METRICS; u++)
-		err |= summarise(&g->usage[u], rows, nr_rows, g->rounds, rounds, usage_value, u,
-				 false);
+		err |= summary_mean(&g->usage[u], &group, usage_value, u, NULL, false);
 	for (int h = 0; h < NR_HARNESS_METRICS; h++)
 		err |= summarise_timings(&g->harness[h], timings, rounds, h);
-	g->has_arrival = loader_backend(config, g->loader)->trace == TRACE_PORT_BYTES;
-	for (int a = 0; a < NR_ARRIVAL_METRICS && g->has_arrival; a++)
-		err |= summarise(&g->arrival_ms[a], rows, nr_rows, g->rounds, rounds, arrival_value,
-				 a, false);
+	g->arrival = loader_backend(config, g->loader)->arrival;
+	if (g->arrival)
+		err |= summarise_arrival(g, &group);
 	g->merges = loader_merges(config, g->loader);
 	if (g->merges)
 		err |= summary_ksm(g, rows, nr_rows, rounds);
-	for (size_t i = 0; i < nr_rows; i++)
-		for (unsigned s = 0; s < NR_INIT_END_SOURCES; s++)
-			g->init_end_sources[s] += rows[i].point_ns[POINT_VMM_INIT_END] >= 0 &&
-						  strcmp(rows[i].point_source[POINT_VMM_INIT_END],
-							 init_end_source_name(s)) == 0;
 	return err ? -1 : 0;
 }
 
@@ -447,7 +249,7 @@ void summary_free(struct run_summary *summary)
 		free_metrics(g->delta_ms, NR_POINTS);
 		free_metrics(g->usage, NR_USAGE_METRICS);
 		free_metrics(g->harness, NR_HARNESS_METRICS);
-		free_metrics(g->arrival_ms, NR_ARRIVAL_METRICS);
+		free_metrics(g->arrival_ms, VMM_MAX_ARRIVAL_METRICS);
 		free_metrics(g->ksm, NR_KSM_METRICS);
 		free(g->rounds);
 	}

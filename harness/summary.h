@@ -12,12 +12,13 @@
  *   makes the sample a lower bound ("censored") unless the median does not
  *   depend on it; a round where an instance exited early or was not
  *   launched is excluded and counted (fewer than N guests booted together);
- * - rusage and QEMU's arrival figures: the mean over the instances that
- *   have them.
+ * - rusage and a VMM's arrival figures (backend.h): the mean over the
+ *   instances that have them.
  */
 #ifndef LOADBENCH_SUMMARY_H
 #define LOADBENCH_SUMMARY_H
 
+#include "backend.h"
 #include "bench_config.h"
 #include "results.h"
 #include "round.h"
@@ -40,15 +41,6 @@ enum mem_metric {
 enum usage_metric { USAGE_MINOR_FAULTS, USAGE_USER_MS, USAGE_SYSTEM_MS, NR_USAGE_METRICS };
 
 enum harness_metric { HARNESS_LAUNCH_MS, HARNESS_BOOT_MS, HARNESS_SAMPLE_MS, NR_HARNESS_METRICS };
-
-/* QEMU's groups only: how its trace points reached us (ms). */
-enum arrival_metric {
-	ARRIVAL_VM_RUNNING,	 /* "vm_state_notify running 1" arrived, since exec */
-	ARRIVAL_VM_RUNNING_LAG,	 /* ... minus QEMU's own stamp of that line */
-	ARRIVAL_USER_LAG,	 /* linux_start_user's byte: arrival minus KVM's exit */
-	ARRIVAL_INIT_END_VS_RUN, /* first KVM_RUN minus "VM running" arrival */
-	NR_ARRIVAL_METRICS
-};
 
 /* A merging loader's rounds (backend.h): the wait for ksmd before the
  * sample and what it left (ksm_settle.h); like memory, only from rounds
@@ -94,11 +86,14 @@ struct group_summary {
 	struct metric_summary delta_ms[NR_POINTS];
 	struct metric_summary usage[NR_USAGE_METRICS];
 	struct metric_summary harness[NR_HARNESS_METRICS];
-	bool has_arrival; /* the VMM's trace points are stamped on arrival */
-	struct metric_summary arrival_ms[NR_ARRIVAL_METRICS];
-	unsigned int init_end_sources[3]; /* instances: vmm, kvm_entry, vm_state */
-	bool merges;			  /* the loader merges: ksm and ksm_capped hold */
-	unsigned int ksm_capped;	  /* rounds whose wait hit --ksm-settle-max */
+	/* How the VMM's trace points reached loadbench, for a backend with
+	 * such figures (backend.h: vmm_arrival, e.g. QEMU's); NULL: none. */
+	const struct vmm_arrival *arrival;
+	struct metric_summary arrival_ms[VMM_MAX_ARRIVAL_METRICS]; /* arrival->metrics */
+	/* Instances by vmm_init_end's source, as arrival->init_end_sources. */
+	unsigned int init_end_sources[VMM_MAX_INIT_END_SOURCES];
+	bool merges;		 /* the loader merges: ksm and ksm_capped hold */
+	unsigned int ksm_capped; /* rounds whose wait hit --ksm-settle-max */
 	struct metric_summary ksm[NR_KSM_METRICS];
 };
 
@@ -129,11 +124,7 @@ struct run_summary {
 const char *mem_metric_name(enum mem_metric metric);
 const char *usage_metric_name(enum usage_metric metric);
 const char *harness_metric_name(enum harness_metric metric);
-const char *arrival_metric_name(enum arrival_metric metric);
 const char *ksm_metric_name(enum ksm_metric metric);
-/* The vmm_init_end sources counted in group_summary.init_end_sources. */
-const char *init_end_source_name(unsigned int index);
-#define NR_INIT_END_SOURCES 3
 
 /* results: every row of the run; timings: one per (group, round), indexed
  * group * rounds + round with groups in (instance count, loader) order. */

@@ -1,21 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "summary_json.h"
 
-#include "config_record.h"
-
 #include "backend.h"
 #include "comparisons.h"
+#include "config_record.h"
 #include "density.h"
 #include "json_writer.h"
-#include "point_timing.h"
-#include "resume.h"
 #include "sharing_summary.h"
-#include "version.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static void write_metric(struct json_writer *j, const char *key, const struct metric_summary *m)
+void summary_json_metric(struct json_writer *j, const char *key, const struct metric_summary *m)
 {
 	const struct sample_stats *s = &m->stats;
 
@@ -77,136 +73,6 @@ static void write_rounds(struct json_writer *j, const struct run_summary *summar
 	jw_array_end(j);
 }
 
-/* What the page cache held, as counted: at the start and at each launch. */
-static void write_page_cache(struct json_writer *j, const struct run_summary *summary,
-			     const struct run_context *ctx)
-{
-	const struct bench_config *config = summary->config;
-	const struct cache_summary *c = &summary->cache;
-	uint64_t pages = image_cache_pages(&ctx->cache);
-
-	jw_object_begin(j, "page_cache");
-	jw_string(j, "mode", config->cache);
-	jw_integer(j, "image_pages", (long long)pages);
-	jw_array_begin(j, "files");
-	for (unsigned i = 0; i < ctx->cache.nr_files; i++) {
-		const struct image_cache_file *f = &ctx->cache.files[i];
-
-		jw_object_begin(j, NULL);
-		jw_string(j, "role", f->role);
-		jw_string(j, "path", f->path);
-		jw_integer(j, "pages", (long long)f->pages);
-		jw_integer(j, "resident_at_start", (long long)f->resident_at_start);
-		jw_object_end(j);
-	}
-	jw_array_end(j);
-	jw_integer(j, "resident_at_start", (long long)image_cache_resident_at_start(&ctx->cache));
-	if (pages)
-		jw_number(j, "resident_fraction_at_start",
-			  (double)image_cache_resident_at_start(&ctx->cache) / (double)pages);
-	else
-		jw_null(j, "resident_fraction_at_start");
-	jw_object_begin(j, "resident_at_launch");
-	jw_integer(j, "rounds", c->rounds);
-	jw_integer(j, "rounds_with_pages", c->rounds_with_pages);
-	if (c->rounds) {
-		jw_integer(j, "min", c->min_pages);
-		jw_integer(j, "max", c->max_pages);
-	} else {
-		jw_null(j, "min");
-		jw_null(j, "max");
-	}
-	/* In the order the rounds ran (rounds.log's steps). */
-	jw_array_begin(j, "per_round");
-	for (unsigned step = 0; summary->timings && step < plan_steps(config); step++) {
-		struct plan_step p = plan_step(config, step);
-		long long resident = summary->timings[(size_t)summary_group_index(
-							      config, p.count_index, p.loader) *
-							      config->rounds +
-						      p.round]
-					     .resident_pages;
-
-		if (resident < 0)
-			jw_null(j, NULL);
-		else
-			jw_integer(j, NULL, resident);
-	}
-	jw_array_end(j);
-	jw_object_end(j);
-	jw_object_end(j);
-}
-
-/* How the times were taken (point_timing.h): the method asked for, and
- * what each instance's times came from. */
-static void write_timing(struct json_writer *j, const struct run_summary *summary)
-{
-	struct timing_counts counts;
-	unsigned int lossy_rounds;
-	long long lost = timing_lost_events(summary->timings,
-					    (size_t)summary->nr_groups * summary->config->rounds,
-					    &lossy_rounds);
-
-	timing_count(summary->results, summary->nr_results, &counts);
-	jw_object_begin(j, "timing");
-	jw_string(j, "method", summary->config->tracefs_timing ? "tracefs" : "vmm");
-	jw_string(j, "why", summary->config->timing_why);
-	/* null: no round had a tracefs instance to lose events from. */
-	if (lost < 0)
-		jw_null(j, "lost_events");
-	else
-		jw_integer(j, "lost_events", lost);
-	jw_integer(j, "rounds_with_lost_events", lossy_rounds);
-	jw_object_begin(j, "time_zero");
-	for (int z = 0; z < NR_ZEROS; z++)
-		jw_integer(j, zero_name(z), counts.zero[z]);
-	jw_object_end(j);
-	jw_object_begin(j, "points");
-	for (int p = 0; p < NR_POINTS; p++) {
-		jw_object_begin(j, bench_point_name(p));
-		for (int t = 0; t < NR_TIMINGS; t++)
-			jw_integer(j, timing_name(t), counts.point[p][t]);
-		jw_object_end(j);
-	}
-	jw_object_end(j);
-	jw_object_end(j);
-}
-
-static void write_context(struct json_writer *j, const struct run_context *ctx,
-			  const struct run_summary *summary)
-{
-	const struct bench_config *config = summary->config;
-
-	jw_object_begin(j, "context");
-	jw_string(j, "date", ctx->date);
-	jw_string(j, "host", ctx->host);
-	jw_string(j, "host_kernel", ctx->host_kernel);
-	jw_string(j, "cpu", ctx->cpu);
-	jw_string(j, "kvm_mode", ctx->kvm_mode);
-	write_page_cache(j, summary, ctx);
-	jw_string(j, "thp", ctx->thp);
-	jw_string(j, "ksm_run", ctx->ksm);
-	jw_string(j, "ksm_pages_to_scan", ctx->ksm_pages_to_scan);
-	jw_string(j, "ksm_sleep_millisecs", ctx->ksm_sleep_millisecs);
-	jw_string(j, "loadvm_version", ctx->loadvm_version);
-	jw_string(j, "loadbench_version", KVMLB_VERSION " (" KVMLB_GIT_REV ")");
-	config_record_image(j, "kernel", &ctx->kernel);
-	config_record_image(j, "initrd", &ctx->initrd);
-	kernel_load_json(j, "kernel_elf", &ctx->kernel_elf);
-	jw_integer(j, "resumes", ctx->resumes);
-	write_timing(j, summary);
-	if (config_has_vmm(config, &backend_qemu)) {
-		jw_object_begin(j, "qemu");
-		jw_string(j, "path", config->qemu);
-		jw_string(j, "version", ctx->qemu_version);
-		jw_string(j, "machine", config->qemu_machine);
-		jw_string(j, "accel", config->qemu_accel);
-		jw_string(j, "qemu_init_end", config->qemu_init_end);
-		jw_string(j, "qemu_init_end_why", config->qemu_init_end_why);
-		jw_object_end(j);
-	}
-	jw_object_end(j);
-}
-
 static void write_config(struct json_writer *j, const struct bench_config *config)
 {
 	jw_object_begin(j, "config");
@@ -259,16 +125,18 @@ static void write_kernel_sources(struct json_writer *j, const struct run_summary
 	jw_object_end(j);
 }
 
-/* How a VMM whose points are stamped on arrival got them (QEMU). */
+/* How a VMM whose points are stamped on arrival got them (backend.h). */
 static void write_arrival(struct json_writer *j, const struct group_summary *g)
 {
+	const struct vmm_arrival *arrival = g->arrival;
+
 	jw_object_begin(j, "vmm_init_end_sources");
-	for (unsigned s = 0; s < NR_INIT_END_SOURCES; s++)
-		jw_integer(j, init_end_source_name(s), g->init_end_sources[s]);
+	for (unsigned s = 0; s < VMM_MAX_INIT_END_SOURCES && arrival->init_end_sources[s]; s++)
+		jw_integer(j, arrival->init_end_sources[s], g->init_end_sources[s]);
 	jw_object_end(j);
 	jw_object_begin(j, "arrival_ms");
-	for (int a = 0; a < NR_ARRIVAL_METRICS; a++)
-		write_metric(j, arrival_metric_name(a), &g->arrival_ms[a]);
+	for (unsigned a = 0; a < VMM_MAX_ARRIVAL_METRICS && arrival->metrics[a]; a++)
+		summary_json_metric(j, arrival->metrics[a], &g->arrival_ms[a]);
 	jw_object_end(j);
 }
 
@@ -282,7 +150,7 @@ static void write_ksm(struct json_writer *j, const struct group_summary *g)
 	jw_object_begin(j, "ksm");
 	jw_integer(j, "rounds_capped", g->ksm_capped);
 	for (int m = 0; m < NR_KSM_METRICS; m++)
-		write_metric(j, ksm_metric_name(m), &g->ksm[m]);
+		summary_json_metric(j, ksm_metric_name(m), &g->ksm[m]);
 	jw_object_end(j);
 }
 
@@ -303,26 +171,26 @@ static void write_group(struct json_writer *j, const struct run_summary *summary
 	write_kernel_sources(j, summary, g);
 	jw_object_begin(j, "memory_kb");
 	for (int m = 0; m < NR_MEM_METRICS; m++)
-		write_metric(j, mem_metric_name(m), &g->mem_kb[m]);
+		summary_json_metric(j, mem_metric_name(m), &g->mem_kb[m]);
 	jw_object_end(j);
 	density_write(j, g);
 	jw_object_begin(j, "trace_ms");
 	for (int p = 0; p < NR_POINTS; p++)
-		write_metric(j, bench_point_name(p), &g->point_ms[p]);
+		summary_json_metric(j, bench_point_name(p), &g->point_ms[p]);
 	jw_object_end(j);
 	jw_object_begin(j, "delta_ms");
 	for (int p = 0; p < NR_POINTS; p++)
-		write_metric(j, bench_point_name(p), &g->delta_ms[p]);
+		summary_json_metric(j, bench_point_name(p), &g->delta_ms[p]);
 	jw_object_end(j);
 	jw_object_begin(j, "rusage");
 	for (int u = 0; u < NR_USAGE_METRICS; u++)
-		write_metric(j, usage_metric_name(u), &g->usage[u]);
+		summary_json_metric(j, usage_metric_name(u), &g->usage[u]);
 	jw_object_end(j);
 	jw_object_begin(j, "harness");
 	for (int h = 0; h < NR_HARNESS_METRICS; h++)
-		write_metric(j, harness_metric_name(h), &g->harness[h]);
+		summary_json_metric(j, harness_metric_name(h), &g->harness[h]);
 	jw_object_end(j);
-	if (g->has_arrival)
+	if (g->arrival)
 		write_arrival(j, g);
 	write_ksm(j, g);
 	jw_object_end(j);
@@ -336,7 +204,7 @@ int summary_json_write(FILE *f, const struct run_summary *summary, const struct 
 	jw_init(&j, f);
 	jw_object_begin(&j, NULL);
 	jw_string(&j, "schema", SUMMARY_SCHEMA);
-	write_context(&j, ctx, summary);
+	summary_json_context(&j, ctx, summary);
 	write_config(&j, summary->config);
 	jw_number(&j, "harness_cpu_ms", harness_cpu_ms);
 	jw_array_begin(&j, "results");

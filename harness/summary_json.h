@@ -31,4 +31,11 @@
 int summary_json_write(FILE *f, const struct run_summary *summary, const struct run_context *ctx,
 		       double harness_cpu_ms);
 
+/* For summary_json*.c: one metric's statistics and samples under key, and
+ * the "context" object (summary_json_context.c). */
+struct json_writer;
+void summary_json_metric(struct json_writer *j, const char *key, const struct metric_summary *m);
+void summary_json_context(struct json_writer *j, const struct run_context *ctx,
+			  const struct run_summary *summary);
+
 #endif

@@ -5,6 +5,7 @@
 #include "point_timing.h"
 #include "text_table.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define NA "n/a"
@@ -89,6 +90,24 @@ static void point_cell(struct text_table *t, unsigned row, unsigned col,
 		table_set(t, row, col, "%s%.2f", bound(&g->point_ms[point]), p->median);
 }
 
+/* A point's row: its name, and each measured VMM's own for it (QEMU's
+ * qemu_init_end shares vmm_init_end's row: both end VMM set-up). */
+static void point_label(struct text_table *t, unsigned row, const struct bench_config *config,
+			int point)
+{
+	char label[96];
+
+	snprintf(label, sizeof(label), "%s", bench_point_name(point));
+	for (unsigned b = 0; b < backend_count(); b++) {
+		const char *own = backend_at(b)->point_labels[point];
+
+		if (own && config_has_vmm(config, backend_at(b)))
+			snprintf(label + strlen(label), sizeof(label) - strlen(label), " / %s",
+				 own);
+	}
+	table_set(t, row, 0, "%s", label);
+}
+
 static void boot_table(struct text_table *t, const struct run_summary *s, unsigned instances)
 {
 	const struct bench_config *config = s->config;
@@ -104,11 +123,7 @@ static void boot_table(struct text_table *t, const struct run_summary *s, unsign
 		group_label(t, row, 1 + l, config, l);
 	for (int p = 0; p < NR_POINTS; p++) {
 		row = table_add_row(t);
-		/* QEMU's qemu_init_end shares loadvm's row: both end VMM set-up. */
-		if (p == POINT_VMM_INIT_END && config_has_vmm(config, &backend_qemu))
-			table_set(t, row, 0, "vmm_init_end / qemu_init_end");
-		else
-			table_set(t, row, 0, "%s", bench_point_name(p));
+		point_label(t, row, config, p);
 		for (unsigned l = 0; l < config->nr_loaders; l++)
 			point_cell(t, row, 1 + l, summary_group(s, l, instances), p,
 				   p != POINT_LOAD_DONE);
@@ -154,29 +169,6 @@ static void render(FILE *f, const struct text_table *t, enum table_style style)
 		table_render_text(f, t);
 }
 
-/* What QEMU's columns are and how their points were taken. */
-static void qemu_heading(FILE *f, const struct bench_config *config, const struct run_context *ctx)
-{
-	fprintf(f,
-		"\nQEMU: %s, machine %s, accel %s. qemu-private: each instance maps its own "
-		"copy of the kernel and initrd (a memfd), the seed's \"before\"; qemu-shared: "
-		"QEMU as shipped maps the files, the seed's \"after\". The guest's port 0xf4 "
-		"bytes also reach loadbench through isa-debugcon and a pipe: where tracefs does "
-		"not time them, they are stamped on arrival. qemu_init_end (in the vmm_init_end "
-		"row): ",
-		ctx->qemu_version[0] ? ctx->qemu_version : "unknown version", config->qemu_machine,
-		config->qemu_accel);
-	if (config->qemu_init_end && strcmp(config->qemu_init_end, "kvm_entry") == 0)
-		fputs("the first KVM_RUN of the process (kvm:kvm_entry through tracefs), as "
-		      "qemu-boot-time takes it.\n",
-		      f);
-	else
-		fprintf(f,
-			"QEMU's \"vm_state_notify running 1\" trace line, stamped on arrival "
-			"(the first KVM_RUN could not be taken: %s).\n",
-			config->qemu_init_end_why ? config->qemu_init_end_why : "unknown");
-}
-
 static void heading(FILE *f, const struct run_summary *s, const struct run_context *ctx,
 		    enum table_style style)
 {
@@ -197,8 +189,9 @@ static void heading(FILE *f, const struct run_summary *s, const struct run_conte
 		      "timings include that emulation; compare loaders as ratios. Memory "
 		      "figures are exact.\n",
 		      f);
-	if (config_has_vmm(config, &backend_qemu))
-		qemu_heading(f, config, ctx);
+	for (unsigned b = 0; b < backend_count(); b++)
+		if (backend_at(b)->heading && config_has_vmm(config, backend_at(b)))
+			backend_at(b)->heading(f, config);
 	timing_count(s->results, s->nr_results, &timing);
 	timing_describe(f, &timing);
 	fputs("\nMedians across rounds. Per round: memory is the mean over its instances, "

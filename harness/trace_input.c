@@ -31,8 +31,8 @@ int line_reader_drain(struct line_reader *lr, int fd, line_fn each, void *ctx)
 	}
 }
 
-static void set_point(struct instance_result *res, int point, int64_t ns, const char *source,
-		      const char *timing)
+void trace_set_point(struct instance_result *res, int point, int64_t ns, const char *source,
+		     const char *timing)
 {
 	if (point < 0 || res->point_ns[point] >= 0)
 		return; /* unknown points are not tabulated; keep the first of each */
@@ -78,7 +78,7 @@ void trace_take_json(struct instance_result *res, const char *line, int64_t zero
 	}
 	if (!src || sscanf(src + 10, "%11[a-z]", source) != 1)
 		snprintf(source, sizeof(source), "?");
-	set_point(res, bench_point_from_name(name), ns, source, "vmm");
+	trace_set_point(res, bench_point_from_name(name), ns, source, "vmm");
 }
 
 void trace_take_port_byte(struct instance_result *res, unsigned int value, int64_t ns)
@@ -86,28 +86,7 @@ void trace_take_port_byte(struct instance_result *res, unsigned int value, int64
 	const char *name = trace_point_name(value);
 
 	if (name)
-		set_point(res, bench_point_from_name(name), ns, "port", "arrival");
-}
-
-void trace_take_qemu_log(struct instance_result *res, const char *line, int64_t arrival_ns,
-			 int64_t arrival_real_ns)
-{
-	unsigned long long sec, usec;
-	int pid, running, n = 0;
-	const char *event = NULL;
-
-	/* 1234@1795677868.022896:vm_state_notify running 1 reason 9 (running) */
-	if (sscanf(line, "%d@%llu.%llu:%n", &pid, &sec, &usec, &n) == 3 && n > 0)
-		event = line + n;
-	else if (strncmp(line, "vm_state_notify ", 16) == 0)
-		event = line; /* without timestamps: no lag to tell */
-	if (!event || sscanf(event, "vm_state_notify running %d", &running) != 1 || running != 1 ||
-	    res->vm_running_ns >= 0)
-		return;
-	res->vm_running_ns = arrival_ns;
-	if (n)
-		res->vm_running_lag_ns =
-			arrival_real_ns - (int64_t)(sec * 1000000000ULL + usec * 1000ULL);
+		trace_set_point(res, bench_point_from_name(name), ns, "port", "arrival");
 }
 
 void tracefs_times_clear(struct tracefs_times *t)
@@ -139,12 +118,6 @@ void trace_take_kvm_event(struct tracefs_times *times, const struct kvm_trace_ev
 	}
 }
 
-void trace_finish_qemu(struct instance_result *res)
-{
-	if (res->vm_running_ns >= 0)
-		set_point(res, POINT_VMM_INIT_END, res->vm_running_ns, "vm_state", "arrival");
-}
-
 /* A time before the exec cannot be: missing, not made up. */
 static void shift(int64_t *ns, int64_t by)
 {
@@ -160,8 +133,8 @@ static void retime(struct instance_result *res, int point, int64_t ns, const cha
 		snprintf(res->point_source[point], sizeof(res->point_source[point]), "%s", source);
 }
 
-void trace_settle(struct instance_result *res, const struct tracefs_times *times,
-		  int64_t pre_exec_ns)
+void trace_settle(struct instance_result *res, const struct vmm_backend *backend,
+		  const struct tracefs_times *times, int64_t pre_exec_ns)
 {
 	int64_t zero = pre_exec_ns;
 
@@ -171,7 +144,9 @@ void trace_settle(struct instance_result *res, const struct tracefs_times *times
 
 		for (int p = 0; p < NR_POINTS; p++)
 			shift(&res->point_ns[p], by);
-		shift(&res->vm_running_ns, by);
+		for (unsigned v = 0; v < backend->nr_values; v++)
+			if (backend->values[v].kind == VMM_VALUE_TIME)
+				shift(&res->vmm_values[v], by);
 		shift(&res->vmm_setup_done_ns, by);
 		shift(&res->vmm_start_ns, by);
 		zero = times->exec_ns;

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What arrives from a running instance, turned into its instance_result:
- * loadvm's JSON Lines (its own timestamps), QEMU's debugcon bytes (stamped
- * by us on arrival) and QEMU's trace log ("vm_state_notify running 1").
+ * JSON Lines with the VMM's own timestamps (loadvm), port bytes stamped by
+ * us on arrival (QEMU's debugcon) and tracefs's events; a VMM's own log is
+ * its backend's (backend.h: log_line).
  */
 #ifndef LOADBENCH_TRACE_INPUT_H
 #define LOADBENCH_TRACE_INPUT_H
 
+#include "backend.h"
 #include "kvm_tracefs.h"
 #include "results.h"
 
@@ -40,28 +42,25 @@ void tracefs_times_clear(struct tracefs_times *t);
  * CLOCK_MONOTONIC stamp) minus zero_ns; unknown points are ignored. */
 void trace_take_json(struct instance_result *res, const char *line, int64_t zero_ns);
 
+/* Records a tabulated point (bench_point_from_name; < 0: none) unless it
+ * has one already: the first of each is kept. source: who saw it (vmm,
+ * port, breakpoint, kvm_entry or a backend's own); timing: who timed it. */
+void trace_set_point(struct instance_result *res, int point, int64_t ns, const char *source,
+		     const char *timing);
+
 /* One byte the guest wrote to the trace port, arrived ns after time zero. */
 void trace_take_port_byte(struct instance_result *res, unsigned int value, int64_t ns);
 
-/* One line of QEMU's trace log ("-msg timestamp=on" puts PID@SEC.USEC:
- * before the event). arrival_ns: since time zero; arrival_real_ns: the
- * same instant on CLOCK_REALTIME, which QEMU's own stamp uses. */
-void trace_take_qemu_log(struct instance_result *res, const char *line, int64_t arrival_ns,
-			 int64_t arrival_real_ns);
-
 /* A tracefs event of this instance's process. */
 void trace_take_kvm_event(struct tracefs_times *times, const struct kvm_trace_event *event);
-
-/* After the round: QEMU's "VM running" stands in for qemu_init_end where
- * no first KVM_RUN was seen (TCG, no tracefs). */
-void trace_finish_qemu(struct instance_result *res);
 
 /* After the round, the seed's definitions wherever tracefs saw them: time
  * zero moves from pre_exec_ns (our stamp just before execv, which every
  * time so far counts from) to the process's exec; vmm_init_end becomes its
  * first KVM_RUN and each port point KVM's exit for the write. What tracefs
- * did not see keeps the VMM's own stamp or its arrival, rebased. */
-void trace_settle(struct instance_result *res, const struct tracefs_times *times,
-		  int64_t pre_exec_ns);
+ * did not see keeps the VMM's own stamp or its arrival, rebased, as do the
+ * backend's own times (VMM_VALUE_TIME). */
+void trace_settle(struct instance_result *res, const struct vmm_backend *backend,
+		  const struct tracefs_times *times, int64_t pre_exec_ns);
 
 #endif

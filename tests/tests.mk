@@ -1,7 +1,8 @@
 # Tests: cmocka programs, unit (pure code) and integration (real loadvm on
 # /dev/kvm). `make test` builds everything and runs tests/run.sh.
 
-TEST_SUPPORT_SRCS := $(wildcard tests/support/*.c)
+# fake_vmm.c is a program of its own: the test backend's VMM (harness/backend_fake.c).
+TEST_SUPPORT_SRCS := $(filter-out tests/support/fake_vmm.c,$(wildcard tests/support/*.c))
 TEST_UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_INTEGRATION_SRCS := $(wildcard tests/integration/test_*.c)
 # Real Linux guests: run under the nested rig where /dev/kvm emulates.
@@ -21,8 +22,12 @@ $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Icommon -Iloader -Iharness $(LDFLAGS) $< $(TEST_SUPPORT_OBJS) $(LOADVM_LIBS) $(TRACEFS_LIBS) $(JANSSON_LIBS) -lproc2 -lcmocka -o $@
 
+$(BUILD)/tests/fake_vmm: tests/support/fake_vmm.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
 .PHONY: test-bins test-fast
-test-bins: $(TEST_BINS) all $(BUILD)/kvm-mode
+test-bins: $(TEST_BINS) all $(BUILD)/kvm-mode $(BUILD)/tests/fake_vmm
 
 # The rig tests need the Debian kernel, the bench kernel (about 5 minutes
 # to build once), the guest initrd and the rig image; those always come

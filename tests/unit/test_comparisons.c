@@ -12,7 +12,7 @@
 #include "../support/test_main.h"
 
 #include "../support/python_check.h"
-#include "backend.h"
+#include "backend_qemu.h"
 #include "comparisons.h"
 
 #include <math.h>

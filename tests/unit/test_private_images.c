@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * qemu-private's copies (private_images.h): a file copied into a memfd
+ * qemu-private's copies (backend_qemu_images.h): a file copied into a memfd
  * holds the same bytes, is close-on-exec, is sealed (no write, no resize,
  * no more seals), lives in no directory (its /proc link is "/memfd:..."),
  * and a copy that cannot be made says why in one line naming the file and
@@ -9,7 +9,7 @@
 #include "../support/test_main.h"
 
 #include "../support/spawn.h"
-#include "private_images.h"
+#include "backend_qemu_images.h"
 
 #include <errno.h>
 #include <fcntl.h>

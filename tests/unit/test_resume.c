@@ -14,6 +14,7 @@
 #include "../support/raw_rows.h"
 #include "../support/spawn.h"
 
+#include "backend_qemu.h"
 #include "raw_csv.h"
 #include "raw_csv_read.h"
 #include "resume.h"
@@ -115,8 +116,6 @@ static void fill(struct instance_result *r, unsigned loader, unsigned n, unsigne
 	r->point_ns[POINT_LINUX_START_USER] = 90000000;
 	snprintf(r->point_source[POINT_LINUX_START_KERNEL], 12, "port");
 	snprintf(r->point_source[POINT_VMM_INIT_END], 12, "vmm");
-	r->vm_running_ns = 500;
-	r->vm_running_lag_ns = -7; /* clock error, kept as measured */
 	r->user_exit_ns = -1;
 	r->minor_faults = 77;
 	r->user_ms = 1.25;
@@ -130,17 +129,22 @@ static void fill(struct instance_result *r, unsigned loader, unsigned n, unsigne
 		ksm_round_clear(&r->ksm);
 }
 
-static char *row_text(const struct instance_result *r)
+static char *row_text_of(const struct bench_config *c, const struct instance_result *r)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
 	assert_non_null(f);
-	raw_csv_write_row(f, &config, r);
+	raw_csv_write_row(f, c, r);
 	fclose(f);
 	text[strcspn(text, "\n")] = '\0';
 	return text;
+}
+
+static char *row_text(const struct instance_result *r)
+{
+	return row_text_of(&config, r);
 }
 
 static void row_reads_back_as_written(void **state)
@@ -163,7 +167,6 @@ static void row_reads_back_as_written(void **state)
 	for (int f = 0; f < SMAPS_NR_FIELDS; f++)
 		assert_int_equal(out.smaps.kb[f], in.smaps.kb[f]);
 	assert_int_equal(out.point_ns[POINT_LINUX_START_KERNEL], -1);
-	assert_int_equal(out.vm_running_lag_ns, -7);
 	assert_true(out.user_ms == 1.25 && out.system_ms == 3.5);
 	assert_int_equal(out.ksm.settle_ms, 2306);
 	assert_int_equal(out.ksm.settled, 1);
@@ -173,6 +176,40 @@ static void row_reads_back_as_written(void **state)
 	again = row_text(&out);
 	assert_string_equal(again, text);
 	free(again);
+	free(text);
+}
+
+/* QEMU's own columns (backend_qemu.h): a negative lag (clock error) and
+ * an unknown one come back as written; a loadvm row leaves them empty. */
+static void vmm_values_read_back_as_written(void **state)
+{
+	struct bench_config peers = config;
+	struct instance_result in, out;
+	char *text, *again;
+
+	(void)state;
+	peers.loaders[1] = "qemu-shared";
+	peers.loader_vmm[1] = &backend_qemu;
+	for (int lag = 0; lag < 2; lag++) {
+		fill(&in, 1, 2, 1, 1);
+		in.vmm_values[QEMU_VM_RUNNING] = 500;
+		in.vmm_values[QEMU_VM_RUNNING_LAG] = lag ? -7 : -1;
+		text = row_text_of(&peers, &in);
+		again = strdup(text);
+		assert_int_equal(raw_csv_parse_row(again, &peers, &out), 0);
+		free(again);
+		assert_int_equal(out.vmm_values[QEMU_VM_RUNNING], 500);
+		assert_int_equal(out.vmm_values[QEMU_VM_RUNNING_LAG], lag ? -7 : -1);
+		again = row_text_of(&peers, &out);
+		assert_string_equal(again, text);
+		assert_non_null(strstr(text, lag ? ",qemu,vmm,500,-7," : ",qemu,vmm,500,,"));
+		free(again);
+		free(text);
+	}
+	fill(&in, 0, 2, 1, 1);
+	in.vmm_values[QEMU_VM_RUNNING] = 500;
+	text = row_text_of(&peers, &in);
+	assert_non_null(strstr(text, ",loadvm,vmm,,,"));
 	free(text);
 }
 
@@ -396,6 +433,7 @@ int main(void)
 		cmocka_unit_test(plan_follows_run_order),
 		cmocka_unit_test(shuffle_runs_every_round_once),
 		cmocka_unit_test(row_reads_back_as_written),
+		cmocka_unit_test(vmm_values_read_back_as_written),
 		cmocka_unit_test(reason_cell_is_one_quoted_line),
 		cmocka_unit_test(file_loads_back_every_field),
 		cmocka_unit_test(swapped_instances_are_flagged),

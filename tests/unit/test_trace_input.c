@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * How trace points arrive, on lines captured from real runs: loadvm's JSON,
- * QEMU's debugcon bytes and trace log; and how tracefs's exec, first
- * KVM_RUN and port writes then give every point the seed's definition.
+ * QEMU's debugcon bytes and trace log (through its backend's ops); and how
+ * tracefs's exec, first KVM_RUN and port writes then give every point the
+ * seed's definition, and move QEMU's "VM running" with them.
  */
 #include "../support/test_main.h"
 
+#include "backend_qemu.h"
 #include "kvm_tracefs.h"
 #include "trace_input.h"
 #include "trace_port.h"
@@ -85,26 +87,26 @@ static void qemu_log_vm_running_with_its_stamp(void **state)
 	(void)state;
 	fresh(&res);
 	/* Not the running transition: ignored. */
-	trace_take_qemu_log(&res,
-			    "113@1795677868.022896:vm_state_notify running 0 reason 11 "
-			    "(shutdown)",
-			    1, 1);
-	assert_int_equal(res.vm_running_ns, -1);
-	trace_take_qemu_log(&res,
-			    "113@1795677868.022896:vm_state_notify running 1 reason 9 "
-			    "(running)",
-			    123456789, 1795677868022896000LL + 4430240);
-	assert_int_equal(res.vm_running_ns, 123456789);
-	assert_int_equal(res.vm_running_lag_ns, 4430240);
+	backend_qemu.log_line(&res,
+			      "113@1795677868.022896:vm_state_notify running 0 reason 11 "
+			      "(shutdown)",
+			      1, 1);
+	assert_int_equal(res.vmm_values[QEMU_VM_RUNNING], -1);
+	backend_qemu.log_line(&res,
+			      "113@1795677868.022896:vm_state_notify running 1 reason 9 "
+			      "(running)",
+			      123456789, 1795677868022896000LL + 4430240);
+	assert_int_equal(res.vmm_values[QEMU_VM_RUNNING], 123456789);
+	assert_int_equal(res.vmm_values[QEMU_VM_RUNNING_LAG], 4430240);
 	/* The first one counts. */
-	trace_take_qemu_log(&res,
-			    "113@1795677869.000000:vm_state_notify running 1 reason 9 "
-			    "(running)",
-			    999999999, 1);
-	assert_int_equal(res.vm_running_ns, 123456789);
+	backend_qemu.log_line(&res,
+			      "113@1795677869.000000:vm_state_notify running 1 reason 9 "
+			      "(running)",
+			      999999999, 1);
+	assert_int_equal(res.vmm_values[QEMU_VM_RUNNING], 123456789);
 	/* Until the round ends, qemu_init_end waits for a first KVM_RUN. */
 	assert_int_equal(res.point_ns[POINT_VMM_INIT_END], -1);
-	trace_finish_qemu(&res);
+	backend_qemu.finish(&res);
 	assert_int_equal(res.point_ns[POINT_VMM_INIT_END], 123456789);
 	assert_string_equal(res.point_source[POINT_VMM_INIT_END], "vm_state");
 }
@@ -115,11 +117,11 @@ static void qemu_log_without_timestamps_has_no_lag(void **state)
 
 	(void)state;
 	fresh(&res);
-	trace_take_qemu_log(&res, "vm_state_notify running 1 reason 9 (running)", 42, 7);
-	assert_int_equal(res.vm_running_ns, 42);
-	assert_int_equal(res.vm_running_lag_ns, -1);
-	trace_take_qemu_log(&res, "qemu-system-x86_64: terminating on signal 15", 43, 7);
-	assert_int_equal(res.vm_running_ns, 42);
+	backend_qemu.log_line(&res, "vm_state_notify running 1 reason 9 (running)", 42, 7);
+	assert_int_equal(res.vmm_values[QEMU_VM_RUNNING], 42);
+	assert_int_equal(res.vmm_values[QEMU_VM_RUNNING_LAG], -1);
+	backend_qemu.log_line(&res, "qemu-system-x86_64: terminating on signal 15", 43, 7);
+	assert_int_equal(res.vmm_values[QEMU_VM_RUNNING], 42);
 }
 
 static void entry_filter_names_every_first_rip(void **state)
@@ -169,10 +171,11 @@ static void tracefs_gives_the_seeds_definitions(void **state)
 		trace_take_kvm_event(&times, &events[i]);
 	trace_take_port_byte(&res, TP_LINUX_START_KERNEL, 4000100000LL);
 	trace_take_port_byte(&res, TP_LINUX_START_USER, 13000000000LL);
-	trace_take_qemu_log(&res, "vm_state_notify running 1 reason 9 (running)", 1500000000LL, 0);
-	trace_finish_qemu(&res);
+	backend_qemu.log_line(&res, "vm_state_notify running 1 reason 9 (running)", 1500000000LL,
+			      0);
+	backend_qemu.finish(&res);
 	assert_string_equal(res.point_source[POINT_VMM_INIT_END], "vm_state");
-	trace_settle(&res, &times, pre_exec);
+	trace_settle(&res, &backend_qemu, &times, pre_exec);
 
 	assert_string_equal(res.time_zero, "exec");
 	assert_int_equal(res.point_ns[POINT_VMM_INIT_END], 1550977000LL);
@@ -184,7 +187,7 @@ static void tracefs_gives_the_seeds_definitions(void **state)
 	assert_int_equal(res.user_exit_ns, 12963259000LL);
 	/* What the pipe brought, on the same zero: 32.7 ms late. */
 	assert_int_equal(res.user_arrival_ns, 12996000000LL);
-	assert_int_equal(res.vm_running_ns, 1496000000LL);
+	assert_int_equal(res.vmm_values[QEMU_VM_RUNNING], 1496000000LL);
 }
 
 /* No exec seen (a lost event): tracefs's times count from our stamp. */
@@ -202,7 +205,7 @@ static void without_the_exec_the_pre_exec_zero_stays(void **state)
 			"{\"name\":\"vmm_init_end\",\"value\":null,\"ns\":1,\"mono_ns\":2400,"
 			"\"source\":\"vmm\"}",
 			1000);
-	trace_settle(&res, &times, 1000);
+	trace_settle(&res, &backend_loadvm, &times, 1000);
 	assert_string_equal(res.time_zero, "pre_exec");
 	assert_int_equal(res.point_ns[POINT_VMM_INIT_END], 1500);
 	assert_string_equal(res.point_timing[POINT_VMM_INIT_END], "tracefs");
@@ -235,7 +238,7 @@ static void vmm_stamps_stay_where_tracefs_is_silent(void **state)
 	(void)state;
 	tracefs_times_clear(&times);
 	loadvm_breakpoint_run(&res);
-	trace_settle(&res, &times, 1000);
+	trace_settle(&res, &backend_loadvm, &times, 1000);
 	assert_string_equal(res.time_zero, "pre_exec");
 	assert_int_equal(res.point_ns[POINT_LOAD_DONE], 500);
 	assert_string_equal(res.point_timing[POINT_LOAD_DONE], "vmm");
@@ -243,7 +246,7 @@ static void vmm_stamps_stay_where_tracefs_is_silent(void **state)
 	loadvm_breakpoint_run(&res);
 	trace_take_kvm_event(&times, &exec);
 	trace_take_kvm_event(&times, &kernel);
-	trace_settle(&res, &times, 1000);
+	trace_settle(&res, &backend_loadvm, &times, 1000);
 	assert_string_equal(res.time_zero, "exec");
 	assert_int_equal(res.point_ns[POINT_LOAD_DONE], -1); /* before the exec */
 	assert_int_equal(res.point_ns[POINT_LINUX_START_KERNEL], 6000);

@@ -7,8 +7,8 @@
  * is forked, then the VMM alone), so no run, however it ends, leaves a
  * copy behind.
  */
-#ifndef LOADBENCH_PRIVATE_IMAGES_H
-#define LOADBENCH_PRIVATE_IMAGES_H
+#ifndef LOADBENCH_BACKEND_QEMU_IMAGES_H
+#define LOADBENCH_BACKEND_QEMU_IMAGES_H
 
 #include <stddef.h>
 

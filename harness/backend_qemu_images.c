@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "private_images.h"
+#include "backend_qemu_images.h"
 
 #include <errno.h>
 #include <fcntl.h>
