@@ -75,8 +75,10 @@ static double arrival_value(const struct instance_result *res, unsigned int whic
 
 	switch (which) {
 	case ARRIVAL_VM_RUNNING: return ns_difference(v[QEMU_VM_RUNNING], 0);
-	case ARRIVAL_VM_RUNNING_LAG:
-		return v[QEMU_VM_RUNNING] >= 0 ? (double)v[QEMU_VM_RUNNING_LAG] / 1e6 : NAN;
+	case ARRIVAL_VM_RUNNING_LAG: /* -1: a line without QEMU's stamp (raw.csv leaves it empty) */
+		return v[QEMU_VM_RUNNING] >= 0 && v[QEMU_VM_RUNNING_LAG] != -1
+			       ? (double)v[QEMU_VM_RUNNING_LAG] / 1e6
+			       : NAN;
 	case ARRIVAL_USER_LAG: return ns_difference(res->user_arrival_ns, res->user_exit_ns);
 	default:
 		if (strcmp(res->point_source[POINT_VMM_INIT_END], "kvm_entry") != 0)
