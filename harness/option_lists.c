@@ -129,8 +129,10 @@ int parse_format_list(const char *text, unsigned int *formats)
 int resolve_loaders(struct bench_config *config)
 {
 	const char *name;
+	/* Without --vmm, the loaders name their VMMs: every one of them. */
+	bool implied = config->nr_vmms == 0;
 
-	for (unsigned l = 0; config->nr_vmms == 0 && l < config->nr_loaders; l++) {
+	for (unsigned l = 0; implied && l < config->nr_loaders; l++) {
 		const struct vmm_backend *backend = backend_of_loader(config->loaders[l], &name);
 
 		if (!config_has_vmm_listed(config, backend))
