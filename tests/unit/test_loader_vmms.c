@@ -30,7 +30,6 @@ static int parse(char **argv, int argc, struct bench_config *config, char *err, 
 {
 	struct call c = { argc, argv, config };
 
-	memset(config, 0, sizeof(*config));
 	optind = 0;
 	return capture_stderr(call_parser, &c, err, size);
 }
@@ -39,7 +38,7 @@ static void loaders_of_two_vmms_bring_both(void **state)
 {
 	char *argv[] = { "loadbench", "--kernel",	  "/nonexistent/k",
 			 "--loaders", "copy,qemu-shared", NULL };
-	struct bench_config config;
+	struct bench_config config = { 0 };
 	char err[512];
 
 	(void)state;
@@ -54,7 +53,7 @@ static void a_loader_outside_vmm_is_refused(void **state)
 {
 	char *argv[] = { "loadbench", "--kernel",  "/nonexistent/k",   "--vmm",
 			 "loadvm",    "--loaders", "copy,qemu-shared", NULL };
-	struct bench_config config;
+	struct bench_config config = { 0 };
 	char err[512];
 
 	(void)state;
