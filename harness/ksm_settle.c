@@ -192,12 +192,12 @@ void ksm_settle_wait(const char *root, double max_s, const struct ksm_clock *clo
 		else
 			settled = rule_settled(&rule, scans, sharing);
 	}
-	if (rule.start_scans < 0)
+	if (rule.start_scans < 0) {
 		pr_err("%s" KSM_DIR ": cannot read full_scans or pages_sharing: sampling without "
 		       "waiting for ksmd",
 		       root);
-	if (rule.start_scans < 0)
 		return; /* its figures are missing, not 0 */
+	}
 	out->settled = settled;
 	out->settle_ms = llround(waited * 1e3);
 	ticks_after = cpu_ticks(root, pid);

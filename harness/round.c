@@ -118,9 +118,8 @@ static void note_lost_events(const struct bench_config *config, const struct rou
  * pages before the sample, for up to --ksm-settle-max (ksm_settle.h).
  * Without a running guest there is nothing to merge. */
 static void settle_ksm(const struct bench_config *config, const struct running *runs, unsigned n,
-		       struct ksm_round *ksm)
+		       unsigned int loader, unsigned int round, struct ksm_round *ksm)
 {
-	const struct instance_result *res = runs[0].res;
 	bool running = false;
 
 	for (unsigned i = 0; i < n; i++)
@@ -131,7 +130,7 @@ static void settle_ksm(const struct bench_config *config, const struct running *
 	if (ksm->settled == 0)
 		pr_err("warning: %s N=%u round %u/%u: ksmd had not settled after --ksm-settle-max "
 		       "%g s; sampled anyway (raw.csv: ksm_settled=0)",
-		       config->loaders[res->loader], n, res->round + 1, config->rounds,
+		       config->loaders[loader], n, round + 1, config->rounds,
 		       config->ksm_settle_max_s);
 }
 
@@ -143,7 +142,7 @@ int round_run(const struct bench_config *config, unsigned int loader, unsigned i
 	};
 	int64_t *zeros = mmap(NULL, (n + 1) * sizeof(int64_t), PROT_READ | PROT_WRITE,
 			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	double start, booted_at, sample_start;
+	double start, booted_at, sample_start, settle_left;
 	struct ksm_round ksm;
 	int launched = 0;
 
@@ -176,10 +175,11 @@ int round_run(const struct bench_config *config, unsigned int loader, unsigned i
 	timing->boot_ms = (booted_at - start) * 1e3;
 	ksm_round_clear(&ksm);
 	if (loader_merges(config, loader))
-		settle_ksm(config, s.runs, n, &ksm);
+		settle_ksm(config, s.runs, n, loader, round, &ksm);
 	/* --settle counts from the last boot, a wait for ksmd included. */
-	if (booted_at + config->settle_s > monotonic_s())
-		sleep_s(booted_at + config->settle_s - monotonic_s());
+	settle_left = booted_at + config->settle_s - monotonic_s();
+	if (settle_left > 0)
+		sleep_s(settle_left);
 	instance_reap_exited(s.runs, n);
 	if (loader_merges(config, loader))
 		ksm_read_pages(config->ksm_root, &ksm);
