@@ -205,6 +205,9 @@ check_numbers() {
 	if ! [[ "$mem" =~ ^[1-9][0-9]{0,3}$ ]] || [ "$mem" -lt 16 ] || [ "$mem" -gt 3072 ]; then
 		die "--mem '$mem': expected MiB from 16 to 3072"
 	fi
+	# The rig's vCPUs (rig_cpus): refused here, not by run.sh once a rig is up.
+	[ -z "${RIG_CPUS:-}" ] || [[ "$RIG_CPUS" =~ ^[1-9][0-9]?$ ]] ||
+		die "RIG_CPUS '$RIG_CPUS': expected 1 to 99 vCPUs for the nested rig"
 	[[ "$initrd_size" =~ ^([1-9][0-9]*)([KMG]?)$ ]] ||
 		die "--initrd-size '$initrd_size': expected a size like 3M"
 	digits=${BASH_REMATCH[1]} unit=${BASH_REMATCH[2]}

@@ -37,6 +37,11 @@ for args in "--rounds $big" "--order-seed $big" "--mem $big" "--instances $big" 
 	# shellcheck disable=SC2086 # each case is a list of words
 	check "refused: $args" timeout 20 bash -c "$(declare -f refused); tmp='$tmp'; refused $args"
 done
+for cpus in 0 abc -1 100 "$big"; do
+	check "refused: RIG_CPUS=$cpus" env RIG_CPUS="$cpus" bash -c "$(declare -f refused); tmp='$tmp'; refused --quick"
+done
+check "RIG_CPUS names itself" \
+	bash -c "RIG_CPUS=abc ./run-bench.sh --quick --out '$tmp/never' 2>&1 >/dev/null | grep -qF \"run-bench: RIG_CPUS 'abc': expected 1 to 99\""
 # said OPTION VALUE REASON: the refusal is `run-bench: OPTION 'VALUE': REASON...`.
 said() {
 	local err="$tmp/err"
