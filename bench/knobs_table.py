@@ -25,6 +25,8 @@ import json
 import os
 import sys
 
+import plotdata as pd
+
 PAGES_PER_MIB = 256  # 4 KiB pages
 
 
@@ -38,13 +40,6 @@ def load_summary(run):
         return None
     with open(path) as f:
         return json.load(f)
-
-
-def group(summary, loader, n):
-    for g in summary["results"]:
-        if g["loader"] == loader and g["instances"] == n:
-            return g
-    return None
 
 
 def mib(metric):
@@ -89,17 +84,10 @@ def sharing_cells(run, n):
     return [f"{kept / PAGES_PER_MIB:.2f}"] + [str(t) for t in text]
 
 
-def comparison(summary, n, metric):
-    """summary.json's copy -> mmap comparison of metric at N, or None."""
-    for c in summary.get("comparisons", []):
-        if (c["base"], c["candidate"], c["instances"], c["metric"]) == ("copy", "mmap", n, metric):
-            return c
-    return None
-
-
 def saved_and_ratio(summary, n):
     """copy - mmap USS median (MiB) and mmap/copy linux_start_user, as loadbench gave them."""
-    uss, user = comparison(summary, n, "uss"), comparison(summary, n, "linux_start_user")
+    uss = pd.comparison(summary, "copy", "mmap", n, "memory_kb", "uss")
+    user = pd.comparison(summary, "copy", "mmap", n, "trace_ms", "linux_start_user")
     saved = "n/a" if uss is None else f"{-uss['median_difference'] / 1024:.1f}"
     ratio = "n/a"
     if user is not None and user["candidate_over_base"] is not None:
@@ -121,7 +109,7 @@ def row(base, name, rel, vcpus, cmdline, n, loaders):
     if summary is None:
         return None
     check_config(summary, name, vcpus, cmdline)
-    groups = {l: group(summary, l, n) for l in loaders}
+    groups = {l: pd.group(summary, l, n) for l in loaders}
     mem = {(l, m): mib(g["memory_kb"][m] if g else None) for l, g in groups.items()
            for m in ("uss", "pss")}
     user = {l: ms(g["trace_ms"]["linux_start_user"] if g else None) for l, g in groups.items()}
